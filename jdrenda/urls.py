@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from deputies import views as deputy_views
+
+admin.site.site_header = "嘉定区人大代表履职管理系统"
+admin.site.site_title = "代表履职管理"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("", deputy_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("deputies/", include("deputies.urls")),
+    path("activities/", include("activities.urls")),
+    path("proposals/", include("proposals.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("healthz", deputy_views.healthz, name="healthz"),
+]
