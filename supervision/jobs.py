@@ -1,0 +1,89 @@
+"""Long exports run as Celery tasks: starting them, running them, and their files."""
+
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deputies.models import Deputy
+
+from .compliance import evaluate_year
+from .exports import export_filename, export_to_path
+from .feedback import write_feedback_zip
+from .models import ExportJob
+
+logger = logging.getLogger(__name__)
+
+
+def start_export_job(user, kind, year, term=None, delegation=None) -> ExportJob:
+    """Queue a job, or return the same one if it is already waiting or running (a double
+    click starts one job, not two)."""
+    job = ExportJob.objects.filter(
+        kind=kind,
+        year=year,
+        term=term,
+        delegation=delegation,
+        created_by=user,
+        state__in=[ExportJob.State.PENDING, ExportJob.State.RUNNING],
+    ).first()
+    if job:
+        return job
+    job = ExportJob.objects.create(
+        kind=kind, year=year, term=term, delegation=delegation, created_by=user
+    )
+    from .tasks import run_export_job
+
+    transaction.on_commit(lambda: run_export_job.delay(job.pk))
+    return job
+
+
+def job_path(job: ExportJob) -> Path:
+    if job.kind == ExportJob.Kind.FEEDBACK_ZIP:
+        scope = job.delegation.name if job.delegation else "全区"
+        name = f"{job.year}年度履职情况反馈表_{scope}.zip"
+    else:
+        name = export_filename(job.year)
+    return Path(settings.EXPORT_ROOT) / f"job-{job.pk}" / name
+
+
+def run_job(job: ExportJob) -> None:
+    """Run a job to the end. Running it again (a retried or redelivered task) rebuilds the
+    same file in the same place: the file is moved into place only when complete."""
+    ExportJob.objects.filter(pk=job.pk).update(
+        state=ExportJob.State.RUNNING, done=0, error="", finished_at=None
+    )
+    deputy_ids = None
+    if job.delegation_id:
+        deputy_ids = list(
+            Deputy.objects.filter(delegation_id=job.delegation_id).values_list("pk", flat=True)
+        )
+    target = job_path(job)
+
+    def progress(done: int, total: int) -> None:
+        # Every few sheets is enough for a progress bar and keeps the writes cheap.
+        if done == total or done % 20 == 0:
+            ExportJob.objects.filter(pk=job.pk).update(done=done, total=total)
+
+    try:
+        if job.kind == ExportJob.Kind.FEEDBACK_ZIP:
+            write_feedback_zip(job.year, target, job.term, deputy_ids, progress)
+        else:
+            evaluation = evaluate_year(job.year, job.term, deputy_ids=deputy_ids)
+            partial = target.with_suffix(".partial.xlsx")
+            export_to_path(evaluation, partial)
+            partial.replace(target)
+            ExportJob.objects.filter(pk=job.pk).update(done=1, total=1)
+    except Exception as exc:
+        logger.exception("export job %s failed", job.pk)
+        ExportJob.objects.filter(pk=job.pk).update(
+            state=ExportJob.State.FAILED,
+            error=_("生成失败：%(error)s") % {"error": exc},
+            finished_at=timezone.now(),
+        )
+        raise
+    ExportJob.objects.filter(pk=job.pk).update(
+        state=ExportJob.State.DONE, file=str(target), finished_at=timezone.now()
+    )
