@@ -1,0 +1,49 @@
+"""The ledger workbook (履职台账) import: read, validate everything, then save all or nothing."""
+
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
+
+from .apply import Applier
+from .issues import Issue, LedgerResult, SheetStats
+from .reader import read_workbook
+from .validate import Validator
+
+__all__ = ["Issue", "LedgerResult", "SheetStats", "import_ledger"]
+
+
+def import_ledger(
+    source, term_name: str, *, dry_run=False, user=None, delegation_ids=None
+) -> LedgerResult:
+    """Import a ledger workbook (a path, bytes or a file object) into the term `term_name`.
+
+    With errors nothing is saved. `dry_run` validates and counts, then rolls back.
+    `delegation_ids` (town staff) limits the rows to deputies of those delegations.
+    """
+    sheets, errors = read_workbook(source)
+    if errors and not sheets:
+        return LedgerResult(term_name=term_name, errors=errors)
+    plan, result = Validator(sheets, term_name, delegation_ids).run()
+    result.errors[:0] = errors
+    if not sheets and not errors:
+        message = _("工作簿中没有可识别的台账工作表，未导入任何记录。")
+        result.warnings.append(Issue("", 0, "", message))
+    if result.errors:
+        return result
+    try:
+        with transaction.atomic():
+            Applier(plan, result, user).apply()
+            if dry_run:
+                transaction.set_rollback(True)
+    except DatabaseError as exc:  # IntegrityError included: reported, never a traceback
+        _reset_counts(result)
+        result.errors.append(
+            Issue("", 0, "", _("保存时数据库报错，未保存任何数据：%(error)s") % {"error": exc})
+        )
+        return result
+    result.applied = not dry_run
+    return result
+
+
+def _reset_counts(result: LedgerResult):
+    for stats in result.sheets.values():
+        stats.created = stats.updated = stats.unchanged = 0

@@ -1,0 +1,466 @@
+"""Writing a validated plan: upserts keyed by identity keys, in bulk, in dependency order.
+
+Runs inside the caller's transaction. Each record is compared with what the database holds,
+so re-importing a workbook changes nothing and the counts say created/updated/unchanged.
+A dry run (the browser preview) runs the same code and rolls back.
+"""
+
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from activities.models import (
+    Activity,
+    Attendance,
+    Communication,
+    LiaisonCommunication,
+    Meeting,
+    Participation,
+    Session,
+    Speech,
+)
+from deputies.models import (
+    Constituent,
+    Delegation,
+    Deputy,
+    DeputyGroup,
+    Organiser,
+    ServicePeriod,
+    Suspension,
+    Term,
+)
+from proposals.models import Cosignature, HandlingUnit, Proposal, ProposalEvaluation
+from supervision.models import ConstituencyReport
+
+from . import schema as S
+from .validate import ROSTER_FIELDS, Plan
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+BATCH = 500
+
+
+def combine(primary: str, *parents: str) -> str:
+    """A row's status: new if its own record is new, else updated if anything it sets changed."""
+    if primary == CREATED:
+        return CREATED
+    return UPDATED if UPDATED in (primary, *parents) else UNCHANGED
+
+
+class Applier:
+    def __init__(self, plan: Plan, result, user=None):
+        self.plan = plan
+        self.result = result
+        self.history = {
+            "default_user": user if getattr(user, "is_authenticated", False) else None,
+            "default_change_reason": _("履职台账导入"),
+        }
+
+    def upsert(self, model, existing: dict, desired: dict, build, history=True) -> dict:
+        """Create what is missing, update what differs; `existing` gains the new objects."""
+        status, to_create, to_update, fields = {}, [], [], set()
+        for key, values in desired.items():
+            obj = existing.get(key)
+            if obj is None:
+                obj = existing[key] = build(key, values)
+                to_create.append(obj)
+                status[key] = CREATED
+                continue
+            changed = [name for name, value in values.items() if getattr(obj, name) != value]
+            for name in changed:
+                setattr(obj, name, values[name])
+            if changed:
+                to_update.append(obj)
+                fields.update(changed)
+            status[key] = UPDATED if changed else UNCHANGED
+        if to_create:
+            if history:
+                bulk_create_with_history(to_create, model, batch_size=BATCH, **self.history)
+            else:
+                model.objects.bulk_create(to_create, batch_size=BATCH)
+        if to_update:
+            if history:
+                bulk_update_with_history(
+                    to_update, model, sorted(fields), batch_size=BATCH, **self.history
+                )
+            else:
+                model.objects.bulk_update(to_update, sorted(fields), batch_size=BATCH)
+        return status
+
+    def count(self, sheet, statuses):
+        stats = self.result.sheets.get(sheet)
+        if stats is None:
+            return
+        for status in statuses:
+            setattr(stats, status, getattr(stats, status) + 1)
+
+    def keys(self, sheet):
+        return self.plan.keys.get(sheet, [])
+
+    # -- the whole plan -------------------------------------------------------------------
+
+    def apply(self):
+        self.apply_terms()
+        self.term = Term.objects.get(name=self.plan.term_name)
+        self.apply_roster()
+        self.apply_suspensions()
+        if self.plan.meetings or self.plan.speeches:
+            self.apply_meetings()
+            self.apply_speeches()
+        if self.plan.activities:
+            self.apply_activities()
+        if self.plan.contacts:
+            self.apply_voters()
+        if self.plan.liaisons:
+            self.apply_liaison()
+        if self.plan.proposals:
+            self.apply_proposals()
+        if self.plan.reports:
+            self.apply_reports()
+
+    def apply_terms(self):
+        existing = {t.name: t for t in Term.objects.filter(name__in=self.plan.terms)}
+        desired = {
+            name: {"start_date": start, "end_date": end}
+            for name, (start, end) in self.plan.terms.items()
+        }
+        status = self.upsert(Term, existing, desired, lambda k, v: Term(name=k, **v))
+        self.count(S.TERMS, (status[k] for k in self.keys(S.TERMS)))
+
+    def apply_roster(self):
+        plan, term = self.plan, self.term
+        if not plan.deputies:
+            self.deputy_ids = dict(Deputy.objects.filter(term=term).values_list("code", "pk"))
+            return
+        delegations = dict(Delegation.objects.values_list("name", "pk"))
+        needed = {d["delegation"] for d in plan.deputies.values()} | set(plan.groups.values())
+        new = [Delegation(name=name) for name in sorted(needed - set(delegations))]
+        if new:
+            bulk_create_with_history(new, Delegation, **self.history)
+            delegations.update((d.name, d.pk) for d in new)
+        groups = {g.name: g for g in DeputyGroup.objects.filter(term=term)}
+        self.upsert(
+            DeputyGroup,
+            groups,
+            {name: {"delegation_id": delegations[d]} for name, d in plan.groups.items()},
+            lambda k, v: DeputyGroup(term=term, name=k, **v),
+        )
+        columns = plan.roster_columns
+        deputies = {d.code: d for d in Deputy.objects.filter(term=term)}
+        desired = {}
+        for code, record in plan.deputies.items():
+            values = {
+                field: record["fields"][field]
+                for header, field in ROSTER_FIELDS.items()
+                if header in columns
+            }
+            values["delegation_id"] = delegations[record["delegation"]]
+            if "代表小组" in columns:
+                values["group_id"] = groups[record["group"]].pk if record["group"] else None
+            desired[code] = values
+        deputy_status = self.upsert(
+            Deputy, deputies, desired, lambda k, v: Deputy(term=term, code=k, **v)
+        )
+        self.deputy_ids = {code: d.pk for code, d in deputies.items()}
+        ids = self.deputy_ids
+        periods = {
+            (p.deputy_id, p.start_date): p for p in ServicePeriod.objects.filter(deputy__term=term)
+        }
+        period_status = self.upsert(
+            ServicePeriod,
+            periods,
+            {(ids[code], start): {"end_date": end} for (code, start), end in plan.periods.items()},
+            lambda k, v: ServicePeriod(deputy_id=k[0], start_date=k[1], **v),
+        )
+        self.count(
+            S.ROSTER,
+            (
+                combine(period_status[(ids[code], start)], deputy_status[code])
+                for code, start in self.keys(S.ROSTER)
+            ),
+        )
+
+    def apply_suspensions(self):
+        if not self.plan.suspensions:
+            return
+        ids = self.deputy_ids
+        existing = {
+            (s.deputy_id, s.start_date): s
+            for s in Suspension.objects.filter(deputy__term=self.term)
+        }
+        status = self.upsert(
+            Suspension,
+            existing,
+            {
+                (ids[code], start): {"end_date": end}
+                for (code, start), end in self.plan.suspensions.items()
+            },
+            lambda k, v: Suspension(deputy_id=k[0], start_date=k[1], **v),
+        )
+        self.count(S.SUSPENSIONS, (status[(ids[c], d)] for c, d in self.keys(S.SUSPENSIONS)))
+
+    def apply_meetings(self):
+        term, ids = self.term, self.deputy_ids
+        sessions = Session.objects.filter(term=term).values_list("start_date", "end_date", "pk")
+        sessions = list(sessions)
+        desired = {}
+        for (name, day), kind in self.plan.meetings.items():
+            values = {"kind": kind}
+            session = next((pk for start, end, pk in sessions if start <= day <= end), None)
+            if session:
+                values["session_id"] = session
+            desired[(name, day)] = values
+        self.meetings = {(m.name, m.date): m for m in Meeting.objects.filter(term=term)}
+        meeting_status = self.upsert(
+            Meeting,
+            self.meetings,
+            desired,
+            lambda k, v: Meeting(term=term, name=k[0], date=k[1], **v),
+        )
+        meetings = self.meetings
+        existing = {
+            (a.meeting_id, a.deputy_id): a for a in Attendance.objects.filter(meeting__term=term)
+        }
+        status = self.upsert(
+            Attendance,
+            existing,
+            {
+                (meetings[(name, day)].pk, ids[code]): {"status": st, "leave_reason": reason}
+                for (name, day, code), (st, reason) in self.plan.attendances.items()
+            },
+            lambda k, v: Attendance(meeting_id=k[0], deputy_id=k[1], **v),
+        )
+        self.count(
+            S.MEETINGS,
+            (
+                combine(status[(meetings[(n, d)].pk, ids[c])], meeting_status[(n, d)])
+                for n, d, c in self.keys(S.MEETINGS)
+            ),
+        )
+
+    def apply_speeches(self):
+        if not self.plan.speeches:
+            return
+        ids = self.deputy_ids
+        existing = {
+            (s.deputy_id, s.date, s.meeting_name, s.topic): s
+            for s in Speech.objects.filter(deputy__term=self.term)
+        }
+        desired = {}
+        for code, day, meeting_name, topic in self.plan.speeches:
+            meeting = self.meetings.get((meeting_name, day)) if meeting_name else None
+            desired[(ids[code], day, meeting_name, topic)] = (
+                {"meeting_id": meeting.pk} if meeting else {}
+            )
+        status = self.upsert(
+            Speech,
+            existing,
+            desired,
+            lambda k, v: Speech(deputy_id=k[0], date=k[1], meeting_name=k[2], topic=k[3], **v),
+        )
+        self.count(S.SPEECHES, (status[(ids[c], d, m, t)] for c, d, m, t in self.keys(S.SPEECHES)))
+
+    def apply_activities(self):
+        term, ids = self.term, self.deputy_ids
+        organisers = dict(Organiser.objects.values_list("name", "pk"))
+        names = {a["organiser"] for a in self.plan.activities.values() if a["organiser"]}
+        new = [Organiser(name=name) for name in sorted(names - set(organisers))]
+        Organiser.objects.bulk_create(new)
+        organisers.update((o.name, o.pk) for o in new)
+        desired = {}
+        for key, activity in self.plan.activities.items():
+            values = {"type": activity["type"]}
+            if activity["organiser"]:
+                values["organiser_id"] = organisers[activity["organiser"]]
+            desired[key] = values
+        activities = {(a.name, a.date): a for a in Activity.objects.filter(term=term)}
+        activity_status = self.upsert(
+            Activity,
+            activities,
+            desired,
+            lambda k, v: Activity(term=term, name=k[0], date=k[1], **v),
+        )
+        existing = {
+            (p.activity_id, p.deputy_id): p
+            for p in Participation.objects.filter(activity__term=term)
+        }
+        status = self.upsert(
+            Participation,
+            existing,
+            {
+                (activities[(name, day)].pk, ids[code]): {"status": st}
+                for (name, day, code), st in self.plan.participations.items()
+            },
+            lambda k, v: Participation(activity_id=k[0], deputy_id=k[1], **v),
+        )
+        self.count(
+            S.ACTIVITIES,
+            (
+                combine(status[(activities[(n, d)].pk, ids[c])], activity_status[(n, d)])
+                for n, d, c in self.keys(S.ACTIVITIES)
+            ),
+        )
+
+    def apply_voters(self):
+        term, ids = self.term, self.deputy_ids
+        constituents = {
+            (c.deputy_id, c.name, c.phone): c for c in Constituent.objects.filter(deputy__term=term)
+        }
+        self.upsert(
+            Constituent,
+            constituents,
+            {(ids[code], name, phone): {} for code, name, phone, _d, _m in self.plan.contacts},
+            lambda k, v: Constituent(deputy_id=k[0], name=k[1], phone=k[2]),
+        )
+        communications = {
+            (c.deputy_id, c.date, c.method): c
+            for c in Communication.objects.filter(deputy__term=term)
+        }
+        comm_status = self.upsert(
+            Communication,
+            communications,
+            {
+                (ids[code], day, method): ({"content": content} if content else {})
+                for (code, day, method), content in self.plan.communications.items()
+            },
+            lambda k, v: Communication(deputy_id=k[0], date=k[1], method=k[2], **v),
+        )
+        through = Communication.constituents.through
+        linked = set(
+            through.objects.filter(communication__deputy__term=term).values_list(
+                "communication_id", "constituent_id"
+            )
+        )
+        statuses, new_links = [], []
+        for code, name, phone, day, method in self.keys(S.VOTERS):
+            comm_key = (ids[code], day, method)
+            pair = (communications[comm_key].pk, constituents[(ids[code], name, phone)].pk)
+            if pair in linked:
+                statuses.append(combine(UNCHANGED, comm_status[comm_key]))
+            else:
+                linked.add(pair)
+                new_links.append(through(communication_id=pair[0], constituent_id=pair[1]))
+                statuses.append(CREATED)
+        through.objects.bulk_create(new_links, batch_size=BATCH)
+        self.count(S.VOTERS, statuses)
+
+    def apply_liaison(self):
+        ids = self.deputy_ids
+        existing = {
+            (c.member_id, c.deputy_id, c.date, c.method): c
+            for c in LiaisonCommunication.objects.filter(deputy__term=self.term)
+        }
+        status = self.upsert(
+            LiaisonCommunication,
+            existing,
+            {
+                (ids[m], ids[c], d, method): ({"content": content} if content else {})
+                for (m, c, d, method), content in self.plan.liaisons.items()
+            },
+            lambda k, v: LiaisonCommunication(
+                member_id=k[0], deputy_id=k[1], date=k[2], method=k[3], **v
+            ),
+        )
+        self.count(
+            S.LIAISON, (status[(ids[m], ids[c], d, x)] for m, c, d, x in self.keys(S.LIAISON))
+        )
+
+    def apply_proposals(self):
+        term, ids, plan = self.term, self.deputy_ids, self.plan
+        units = dict(HandlingUnit.objects.values_list("name", "pk"))
+        names = {u for p in plan.proposals.values() for u in p["units"]}
+        new = [HandlingUnit(name=name) for name in sorted(names - set(units))]
+        HandlingUnit.objects.bulk_create(new)
+        units.update((u.name, u.pk) for u in new)
+        proposals = {p.number: p for p in Proposal.objects.filter(term=term)}
+        status = self.upsert(
+            Proposal,
+            proposals,
+            {
+                number: {
+                    "kind": p["kind"],
+                    "title": p["title"],
+                    "submitted_date": p["submitted_date"],
+                    "lead_id": ids[p["lead"]],
+                    "status": p["status"],
+                }
+                for number, p in plan.proposals.items()
+            },
+            lambda k, v: Proposal(term=term, number=k, **v),
+        )
+        changed = set()  # proposals whose co-signers, units or evaluation changed
+        # Co-signers: the row's list replaces the set.
+        cosigned: dict = {}
+        for c in Cosignature.objects.filter(proposal__term=term):
+            cosigned.setdefault(c.proposal_id, {})[c.deputy_id] = c
+        to_add = []
+        for number, p in plan.proposals.items():
+            pk = proposals[number].pk
+            want = {ids[code] for code in p["cosigners"]}
+            have = cosigned.get(pk, {})
+            for deputy_id, cosignature in have.items():
+                if deputy_id not in want:
+                    cosignature.delete()  # rare; one by one so the history records it
+                    changed.add(number)
+            for deputy_id in want - set(have):
+                to_add.append(Cosignature(proposal_id=pk, deputy_id=deputy_id))
+                changed.add(number)
+        if to_add:
+            bulk_create_with_history(to_add, Cosignature, batch_size=BATCH, **self.history)
+        # Handling units: the row's list replaces the set too.
+        through = Proposal.handling_units.through
+        held: dict = {}
+        for proposal_id, unit_id in through.objects.filter(proposal__term=term).values_list(
+            "proposal_id", "handlingunit_id"
+        ):
+            held.setdefault(proposal_id, set()).add(unit_id)
+        remove, add = [], []
+        for number, p in plan.proposals.items():
+            pk = proposals[number].pk
+            want = {units[name] for name in p["units"]}
+            have = held.get(pk, set())
+            if want != have:
+                changed.add(number)
+                remove.extend((pk, unit) for unit in have - want)
+                add.extend(through(proposal_id=pk, handlingunit_id=u) for u in want - have)
+        for proposal_id, unit_id in remove:
+            through.objects.filter(proposal_id=proposal_id, handlingunit_id=unit_id).delete()
+        through.objects.bulk_create(add, batch_size=BATCH)
+        # Satisfaction: a blank cell leaves any evaluation the deputy made alone.
+        evaluations = {
+            e.proposal_id: e for e in ProposalEvaluation.objects.filter(proposal__term=term)
+        }
+        by_pk = {proposals[n].pk: n for n in plan.proposals}
+        eval_status = self.upsert(
+            ProposalEvaluation,
+            evaluations,
+            {
+                proposals[n].pk: {"overall": p["satisfaction"]}
+                for n, p in plan.proposals.items()
+                if p["satisfaction"]
+            },
+            lambda k, v: ProposalEvaluation(proposal_id=k, **v),
+        )
+        changed.update(by_pk[pk] for pk, st in eval_status.items() if st != UNCHANGED)
+        self.count(
+            S.PROPOSALS,
+            (
+                combine(status[n], UPDATED if n in changed else UNCHANGED)
+                for n in self.keys(S.PROPOSALS)
+            ),
+        )
+
+    def apply_reports(self):
+        ids = self.deputy_ids
+        existing = {
+            (r.deputy_id, r.date, r.form): r
+            for r in ConstituencyReport.objects.filter(deputy__term=self.term)
+        }
+        status = self.upsert(
+            ConstituencyReport,
+            existing,
+            {
+                (ids[c], d, f): ({"summary": summary} if summary else {})
+                for (c, d, f), summary in self.plan.reports.items()
+            },
+            lambda k, v: ConstituencyReport(deputy_id=k[0], date=k[1], form=k[2], **v),
+        )
+        self.count(S.REPORTS, (status[(ids[c], d, f)] for c, d, f in self.keys(S.REPORTS)))

@@ -1,0 +1,640 @@
+"""Validating the whole workbook into a plan of records keyed by their identity keys.
+
+Nothing is written here. Lookups are loaded once (deputies, their service periods and
+suspensions, groups) so the number of queries does not grow with the number of rows.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from deputies.models import Delegation, Deputy, DeputyGroup, ServicePeriod, Suspension, Term
+
+from . import schema as S
+from .cells import CellError, parse_date, text
+from .issues import Issue, LedgerResult, SheetStats
+from .reader import Row, Sheet
+
+PRESENT = S.ATTENDANCE["出席"]
+LEAVE = S.ATTENDANCE["请假"]
+
+# Deputy fields by roster column; the optional ones are written only when their column exists.
+ROSTER_FIELDS = {
+    "姓名": "name",
+    "性别": "gender",
+    "出生日期": "birth_date",
+    "民族": "ethnicity",
+    "政治面貌": "political_affiliation",
+    "工作单位及职务": "workplace_title",
+    "选区": "constituency",
+    "手机号码": "mobile",
+    "常委会组成人员": "is_sc_member",
+}
+
+
+@dataclass
+class DeputyInfo:
+    """A deputy as the workbook leaves it: the database's record overlaid with the roster."""
+
+    code: str
+    delegation: str
+    is_sc_member: bool
+    periods: dict = field(default_factory=dict)  # start -> end (None = in office)
+    suspensions: dict = field(default_factory=dict)  # start -> end
+    in_db: bool = False
+
+
+@dataclass
+class Plan:
+    """Every record of the workbook by identity key, with the row that first gave it."""
+
+    term_name: str = ""
+    terms: dict = field(default_factory=dict)  # name -> (start, end)
+    term_start: date | None = None
+    term_end: date | None = None
+    term_in_db: bool = False
+    groups: dict = field(default_factory=dict)  # name -> delegation name
+    deputies: dict = field(default_factory=dict)  # code -> {"fields", "delegation", "group"}
+    periods: dict = field(default_factory=dict)  # (code, start) -> end
+    suspensions: dict = field(default_factory=dict)  # (code, start) -> end
+    meetings: dict = field(default_factory=dict)  # (name, date) -> kind
+    attendances: dict = field(default_factory=dict)  # (name, date, code) -> (status, reason)
+    speeches: set = field(default_factory=set)  # (code, date, meeting name, topic)
+    activities: dict = field(default_factory=dict)  # (name, date) -> {"type", "organiser"}
+    participations: dict = field(default_factory=dict)  # (name, date, code) -> status
+    communications: dict = field(default_factory=dict)  # (code, date, method) -> content
+    contacts: set = field(default_factory=set)  # (code, voter, phone, date, method)
+    liaisons: dict = field(default_factory=dict)  # (member, code, date, method) -> content
+    proposals: dict = field(default_factory=dict)  # number -> dict
+    reports: dict = field(default_factory=dict)  # (code, date, form) -> summary
+    roster_columns: set = field(default_factory=set)
+    # Per sheet, the records' keys in row order, each once: the counts come from these.
+    keys: dict = field(default_factory=dict)
+
+
+class Validator:
+    def __init__(self, sheets: dict[str, Sheet], term_name: str, delegation_ids=None):
+        self.sheets = sheets
+        self.plan = Plan(term_name=term_name.strip())
+        self.result = LedgerResult(term_name=self.plan.term_name)
+        self.allowed_delegations = None
+        if delegation_ids is not None:
+            self.allowed_delegations = set(
+                Delegation.objects.filter(pk__in=delegation_ids).values_list("name", flat=True)
+            )
+        self.deputies: dict[str, DeputyInfo] = {}
+        self._row_failed = False
+        self._seen: dict = {}  # (sheet, key) -> row number that first gave it
+
+    # -- reporting ------------------------------------------------------------------------
+
+    def error(self, sheet, row, column, message):
+        self.result.errors.append(Issue(sheet, row, column, message))
+        self._row_failed = True
+
+    def warn(self, sheet, row, column, message):
+        self.result.warnings.append(Issue(sheet, row, column, message))
+        self.stats(sheet).warnings += 1
+
+    def stats(self, sheet) -> SheetStats:
+        if sheet not in self.result.sheets:
+            self.result.sheets[sheet] = SheetStats(sheet)
+        return self.result.sheets[sheet]
+
+    def first_time(self, sheet, row: Row, key) -> bool:
+        """Record the key for the sheet's counts; False (and a warning) for a repeated row."""
+        seen = self._seen.get((sheet, key))
+        if seen is None:
+            self._seen[(sheet, key)] = row.number
+            self.plan.keys.setdefault(sheet, []).append(key)
+            return True
+        return False
+
+    def duplicate(self, sheet, row: Row, key):
+        self.stats(sheet).duplicates += 1
+        self.warn(
+            sheet,
+            row.number,
+            "",
+            _("与第 %(row)s 行重复，只保存一次") % {"row": self._seen[(sheet, key)]},
+        )
+
+    # -- cells ----------------------------------------------------------------------------
+
+    def req_text(self, sheet, row: Row, column) -> str:
+        value = text(row.values.get(column))
+        if not value:
+            self.error(sheet, row.number, column, _("必填项不能为空"))
+        return value
+
+    def opt_text(self, row: Row, column) -> str:
+        return text(row.values.get(column))
+
+    def date(self, sheet, row: Row, column, required=False) -> date | None:
+        try:
+            value = parse_date(row.values.get(column))
+        except CellError as exc:
+            self.error(sheet, row.number, column, str(exc))
+            return None
+        if value is None and required:
+            self.error(sheet, row.number, column, _("必填项不能为空"))
+        return value
+
+    def choice(self, sheet, row: Row, column, mapping: dict, default=None, required=False):
+        value = text(row.values.get(column))
+        if not value:
+            if required:
+                self.error(sheet, row.number, column, _("必填项不能为空"))
+            return default
+        if value not in mapping:
+            self.error(
+                sheet,
+                row.number,
+                column,
+                _("「%(value)s」不是有效的%(column)s，可选值：%(allowed)s")
+                % {"value": value, "column": column, "allowed": "、".join(mapping)},
+            )
+            return default
+        return mapping[value]
+
+    # -- deputies -------------------------------------------------------------------------
+
+    def check_deputy(self, sheet, row: Row, column, code, on_date, date_column, who="") -> bool:
+        """The code exists for the term, is in the user's scope and in office on the date."""
+        info = self.deputies.get(code)
+        prefix = f"{who}「{code}」：" if who else ""
+        if info is None:
+            self.error(
+                sheet, row.number, column, prefix + _("代表编号不存在：%(code)s") % {"code": code}
+            )
+            return False
+        if self.allowed_delegations is not None and info.delegation not in self.allowed_delegations:
+            self.error(
+                sheet,
+                row.number,
+                column,
+                prefix
+                + _("代表 %(code)s 属于代表团「%(delegation)s」，您无权导入其他代表团代表的记录")
+                % {"code": code, "delegation": info.delegation},
+            )
+            return False
+        if on_date is None:
+            return True
+        if not _within(on_date, info.periods):
+            self.error(
+                sheet,
+                row.number,
+                date_column,
+                prefix
+                + _("该日期代表不在任职期间（代表 %(code)s，%(date)s）")
+                % {"code": code, "date": on_date.isoformat()},
+            )
+            return False
+        if _within(on_date, info.suspensions):
+            self.warn(
+                sheet,
+                row.number,
+                date_column,
+                prefix
+                + _("该日期代表 %(code)s 处于暂停执行代表职务期间，记录照常保存") % {"code": code},
+            )
+        return True
+
+    # -- the workbook ---------------------------------------------------------------------
+
+    def run(self) -> tuple[Plan, LedgerResult]:
+        for name, sheet in self.sheets.items():
+            self.stats(name).rows = len(sheet.rows)
+        self.validate_terms()
+        if self.plan.term_start is None:
+            return self.plan, self.result
+        self.load_deputies()
+        self.validate_roster()
+        self.validate_suspensions()
+        for name, method in (
+            (S.MEETINGS, self.validate_meetings),
+            (S.SPEECHES, self.validate_speeches),
+            (S.ACTIVITIES, self.validate_activities),
+            (S.VOTERS, self.validate_voters),
+            (S.LIAISON, self.validate_liaison),
+            (S.PROPOSALS, self.validate_proposals),
+            (S.REPORTS, self.validate_reports),
+        ):
+            for row in self.rows(name):
+                self._row_failed = False
+                method(name, row)
+        return self.plan, self.result
+
+    def rows(self, name):
+        sheet = self.sheets.get(name)
+        return sheet.rows if sheet else []
+
+    def validate_terms(self):
+        sheet = S.TERMS
+        for row in self.rows(sheet):
+            self._row_failed = False
+            name = self.req_text(sheet, row, "名称")
+            start = self.date(sheet, row, "开始日期", required=True)
+            end = self.date(sheet, row, "结束日期", required=True)
+            if self._row_failed:
+                continue
+            if end <= start:
+                self.error(sheet, row.number, "结束日期", _("结束日期须晚于开始日期"))
+                continue
+            if name in self.plan.terms:
+                if self.plan.terms[name] != (start, end):
+                    self.error(sheet, row.number, "名称", _("同一届次的起止日期不一致"))
+                elif not self.first_time(sheet, row, name):
+                    self.duplicate(sheet, row, name)
+                continue
+            self.first_time(sheet, row, name)
+            self.plan.terms[name] = (start, end)
+        if self.allowed_delegations is not None and self.plan.terms:
+            existing = dict(
+                (name, (start, end))
+                for name, start, end in Term.objects.filter(name__in=self.plan.terms).values_list(
+                    "name", "start_date", "end_date"
+                )
+            )
+            for name, dates in self.plan.terms.items():
+                if existing.get(name) != dates:
+                    self.error(
+                        sheet,
+                        self._seen[(sheet, name)],
+                        "名称",
+                        _("只有人事代表工委工作人员可以新建或修改届次"),
+                    )
+        term = Term.objects.filter(name=self.plan.term_name).first()
+        self.plan.term_in_db = term is not None
+        if self.plan.term_name in self.plan.terms:
+            self.plan.term_start, self.plan.term_end = self.plan.terms[self.plan.term_name]
+        elif term is not None:
+            self.plan.term_start, self.plan.term_end = term.start_date, term.end_date
+        else:
+            self.result.errors.append(
+                Issue(
+                    "",
+                    0,
+                    "",
+                    _("届次「%(name)s」不存在：数据库中没有，工作簿的「届次」表中也没有")
+                    % {"name": self.plan.term_name},
+                )
+            )
+        self.term = term
+
+    def load_deputies(self):
+        if self.term is None:
+            self.db_groups = {}
+            return
+        self.db_groups = dict(
+            DeputyGroup.objects.filter(term=self.term).values_list("name", "delegation__name")
+        )
+        for code, delegation, is_sc in Deputy.objects.filter(term=self.term).values_list(
+            "code", "delegation__name", "is_sc_member"
+        ):
+            self.deputies[code] = DeputyInfo(code, delegation, is_sc, in_db=True)
+        for code, start, end in ServicePeriod.objects.filter(deputy__term=self.term).values_list(
+            "deputy__code", "start_date", "end_date"
+        ):
+            self.deputies[code].periods[start] = end
+        for code, start, end in Suspension.objects.filter(deputy__term=self.term).values_list(
+            "deputy__code", "start_date", "end_date"
+        ):
+            self.deputies[code].suspensions[start] = end
+
+    def validate_roster(self):
+        sheet = S.ROSTER
+        plan = self.plan
+        if sheet in self.sheets:
+            plan.roster_columns = self.sheets[sheet].columns
+        period_rows = {}
+        for row in self.rows(sheet):
+            self._row_failed = False
+            code = self.req_text(sheet, row, "代表编号")
+            fields = {"name": self.req_text(sheet, row, "姓名")}
+            delegation = self.req_text(sheet, row, "代表团")
+            group = self.opt_text(row, "代表小组")
+            fields["gender"] = self.choice(sheet, row, "性别", {g: g for g in S.GENDERS}, "")
+            fields["birth_date"] = self.date(sheet, row, "出生日期")
+            for column in ("民族", "政治面貌", "工作单位及职务", "选区", "手机号码"):
+                fields[ROSTER_FIELDS[column]] = self.opt_text(row, column)
+            fields["is_sc_member"] = self.choice(
+                sheet, row, "常委会组成人员", {"是": True, "否": False}, False
+            )
+            start = self.date(sheet, row, "任职开始日期") or plan.term_start
+            end = self.date(sheet, row, "任职结束日期")
+            if self._row_failed:
+                continue
+            for column, value in (("任职开始日期", start), ("任职结束日期", end)):
+                if value and not plan.term_start <= value <= plan.term_end:
+                    self.error(
+                        sheet,
+                        row.number,
+                        column,
+                        _("任职日期须在届次起止日期（%(start)s 至 %(end)s）之内")
+                        % {"start": plan.term_start, "end": plan.term_end},
+                    )
+            if end and end < start:
+                self.error(sheet, row.number, "任职结束日期", _("任职结束日期早于任职开始日期"))
+            if self.allowed_delegations is not None:
+                known = self.deputies.get(code)
+                for name in {delegation, known.delegation if known else delegation}:
+                    if name not in self.allowed_delegations:
+                        self.error(
+                            sheet,
+                            row.number,
+                            "代表团",
+                            _("您无权导入代表团「%(name)s」的代表") % {"name": name},
+                        )
+            if group:
+                owner = plan.groups.get(group) or self.db_groups.get(group)
+                if owner and owner != delegation:
+                    self.error(
+                        sheet,
+                        row.number,
+                        "代表小组",
+                        _("代表小组「%(group)s」属于代表团「%(owner)s」，不属于「%(delegation)s」")
+                        % {"group": group, "owner": owner, "delegation": delegation},
+                    )
+            if self._row_failed:
+                continue
+            if group:
+                plan.groups.setdefault(group, delegation)
+            record = {"fields": fields, "delegation": delegation, "group": group}
+            previous = plan.deputies.get(code)
+            if previous is not None:
+                defining = (previous["delegation"], previous["group"])
+                if defining + (previous["fields"]["is_sc_member"],) != (
+                    delegation,
+                    group,
+                    fields["is_sc_member"],
+                ):
+                    self.error(
+                        sheet,
+                        row.number,
+                        "代表编号",
+                        _("同一代表编号的代表团、代表小组或常委会组成人员与前面的行不一致"),
+                    )
+                    continue
+                if previous["fields"] != fields:
+                    self.warn(
+                        sheet,
+                        row.number,
+                        "代表编号",
+                        _("同一代表编号的其他信息与前面的行不同，保留前面的行"),
+                    )
+            else:
+                plan.deputies[code] = record
+            key = (code, start)
+            if key in plan.periods:
+                if plan.periods[key] != end:
+                    self.error(
+                        sheet, row.number, "任职结束日期", _("同一任职期间的任职结束日期不一致")
+                    )
+                else:
+                    self.duplicate(sheet, row, key)
+                continue
+            self.first_time(sheet, row, key)
+            plan.periods[key] = end
+            period_rows[key] = row.number
+            info = self.deputies.get(code)
+            if info is None:
+                info = self.deputies[code] = DeputyInfo(code, delegation, fields["is_sc_member"])
+            info.delegation = delegation
+            info.is_sc_member = record["fields"]["is_sc_member"]
+            info.periods[start] = end
+        # Overlapping periods of one deputy would make its time in office ambiguous.
+        for code in plan.deputies:
+            info = self.deputies[code]
+            ordered = sorted(info.periods.items())
+            for (_s1, e1), (s2, _e2) in zip(ordered, ordered[1:], strict=False):
+                if e1 is None or e1 >= s2:
+                    number = period_rows.get((code, s2)) or period_rows.get((code, _s1), 1)
+                    self.error(sheet, number, "任职开始日期", _("该代表的任职期间相互重叠"))
+
+    def validate_suspensions(self):
+        sheet = S.SUSPENSIONS
+        for row in self.rows(sheet):
+            self._row_failed = False
+            code = self.req_text(sheet, row, "代表编号")
+            start = self.date(sheet, row, "开始日期", required=True)
+            end = self.date(sheet, row, "结束日期")
+            if self._row_failed or not self.check_deputy(
+                sheet, row, "代表编号", code, None, "开始日期"
+            ):
+                continue
+            if end and end < start:
+                self.error(sheet, row.number, "结束日期", _("结束日期早于开始日期"))
+                continue
+            key = (code, start)
+            if key in self.plan.suspensions:
+                if self.plan.suspensions[key] != end:
+                    self.error(sheet, row.number, "结束日期", _("同一暂停职务的结束日期不一致"))
+                else:
+                    self.duplicate(sheet, row, key)
+                continue
+            self.first_time(sheet, row, key)
+            self.plan.suspensions[key] = end
+            self.deputies[code].suspensions[start] = end
+
+    def validate_meetings(self, sheet, row):
+        name = self.req_text(sheet, row, "会议名称")
+        kind = self.choice(sheet, row, "会议类型", S.MEETING_KINDS, required=True)
+        day = self.date(sheet, row, "日期", required=True)
+        code = self.req_text(sheet, row, "代表编号")
+        status = self.choice(sheet, row, "出席情况", S.ATTENDANCE, required=True)
+        reason = self.choice(sheet, row, "请假事由", S.LEAVE_REASONS, "")
+        if self._row_failed or not self.check_deputy(sheet, row, "代表编号", code, day, "日期"):
+            return
+        if reason and status != LEAVE:
+            self.warn(sheet, row.number, "请假事由", _("不是请假，请假事由不予保存"))
+            reason = ""
+        meeting = (name, day)
+        if self.plan.meetings.setdefault(meeting, kind) != kind:
+            self.error(sheet, row.number, "会议类型", _("同一会议（名称、日期）的会议类型不一致"))
+            return
+        key = (name, day, code)
+        previous = self.plan.attendances.get(key)
+        if previous is None:
+            self.first_time(sheet, row, key)
+            self.plan.attendances[key] = (status, reason)
+        elif previous[0] != status:
+            self.error(sheet, row.number, "出席情况", _("同一代表在同一会议的出席情况不一致"))
+        elif previous[1] != reason:
+            self.error(sheet, row.number, "请假事由", _("同一代表在同一会议的请假事由不一致"))
+        else:
+            self.duplicate(sheet, row, key)
+
+    def validate_speeches(self, sheet, row):
+        day = self.date(sheet, row, "日期", required=True)
+        code = self.req_text(sheet, row, "代表编号")
+        meeting_name = self.opt_text(row, "会议名称")
+        topic = self.opt_text(row, "发言主题")
+        if self._row_failed or not self.check_deputy(sheet, row, "代表编号", code, day, "日期"):
+            return
+        key = (code, day, meeting_name, topic)
+        if key in self.plan.speeches:
+            self.duplicate(sheet, row, key)
+            return
+        self.first_time(sheet, row, key)
+        self.plan.speeches.add(key)
+
+    def validate_activities(self, sheet, row):
+        name = self.req_text(sheet, row, "活动名称")
+        kind = self.choice(sheet, row, "活动类型", S.ACTIVITY_TYPES, required=True)
+        day = self.date(sheet, row, "日期", required=True)
+        code = self.req_text(sheet, row, "代表编号")
+        organiser = self.opt_text(row, "组织单位")
+        status = self.choice(sheet, row, "参加情况", S.ATTENDANCE, PRESENT)
+        if self._row_failed or not self.check_deputy(sheet, row, "代表编号", code, day, "日期"):
+            return
+        activity = self.plan.activities.get((name, day))
+        if activity is None:
+            self.plan.activities[(name, day)] = {"type": kind, "organiser": organiser}
+        elif activity["type"] != kind:
+            self.error(sheet, row.number, "活动类型", _("同一活动（名称、日期）的活动类型不一致"))
+            return
+        elif organiser and activity["organiser"] != organiser:
+            if activity["organiser"]:
+                self.warn(
+                    sheet,
+                    row.number,
+                    "组织单位",
+                    _("同一活动的组织单位与前面的行不同，保留「%(kept)s」")
+                    % {"kept": activity["organiser"]},
+                )
+            else:
+                activity["organiser"] = organiser
+        key = (name, day, code)
+        previous = self.plan.participations.get(key)
+        if previous is None:
+            self.first_time(sheet, row, key)
+            self.plan.participations[key] = status
+        elif previous != status:
+            self.error(sheet, row.number, "参加情况", _("同一代表在同一活动的参加情况不一致"))
+        else:
+            self.duplicate(sheet, row, key)
+
+    def _content(self, sheet, row, column, store: dict, key, content):
+        """Free text of a record given on several rows: the first non-empty is kept."""
+        kept = store.get(key)
+        if kept is None or (not kept and content):
+            store[key] = content
+        elif content and content != kept:
+            self.warn(sheet, row.number, column, _("内容与前面的行不同，保留前面的内容"))
+
+    def validate_voters(self, sheet, row):
+        day = self.date(sheet, row, "日期", required=True)
+        code = self.req_text(sheet, row, "代表编号")
+        voter = self.req_text(sheet, row, "选民姓名")
+        phone = self.opt_text(row, "选民电话")
+        method = self.choice(sheet, row, "联系方式", S.CONTACT_METHODS, "")
+        content = self.opt_text(row, "内容")
+        if self._row_failed or not self.check_deputy(sheet, row, "代表编号", code, day, "日期"):
+            return
+        self._content(sheet, row, "内容", self.plan.communications, (code, day, method), content)
+        key = (code, voter, phone, day, method)
+        if key in self.plan.contacts:
+            self.duplicate(sheet, row, key)
+            return
+        self.first_time(sheet, row, key)
+        self.plan.contacts.add(key)
+
+    def validate_liaison(self, sheet, row):
+        day = self.date(sheet, row, "日期", required=True)
+        member = self.req_text(sheet, row, "常委会组成人员编号")
+        code = self.req_text(sheet, row, "代表编号")
+        method = self.choice(sheet, row, "联系方式", S.CONTACT_METHODS, "")
+        content = self.opt_text(row, "内容")
+        if self._row_failed:
+            return
+        if member == code:
+            self.error(sheet, row.number, "代表编号", _("常委会组成人员不能联系自己"))
+            return
+        ok = self.check_deputy(sheet, row, "常委会组成人员编号", member, day, "日期")
+        ok = self.check_deputy(sheet, row, "代表编号", code, day, "日期") and ok
+        if not ok:
+            return
+        if not self.deputies[member].is_sc_member:
+            self.error(
+                sheet,
+                row.number,
+                "常委会组成人员编号",
+                _("代表 %(code)s 不是常委会组成人员") % {"code": member},
+            )
+            return
+        key = (member, code, day, method)
+        if key in self.plan.liaisons:
+            if not content or content == self.plan.liaisons[key]:
+                self.first_time(sheet, row, key)
+                self.duplicate(sheet, row, key)
+                return
+        else:
+            self.first_time(sheet, row, key)
+        self._content(sheet, row, "内容", self.plan.liaisons, key, content)
+
+    def validate_proposals(self, sheet, row):
+        number = self.req_text(sheet, row, "编号")
+        kind = self.choice(sheet, row, "类型", S.PROPOSAL_KINDS, required=True)
+        title = self.req_text(sheet, row, "标题")
+        day = self.date(sheet, row, "提出日期", required=True)
+        lead = self.req_text(sheet, row, "领衔代表编号")
+        cosigners = list(dict.fromkeys(S.split_multi(self.opt_text(row, "附议代表编号"))))
+        units = list(dict.fromkeys(S.split_multi(self.opt_text(row, "承办单位"))))
+        submitted = S.PROPOSAL_STATUSES["提交"]
+        status = self.choice(sheet, row, "办理状态", S.PROPOSAL_STATUSES, submitted)
+        satisfaction = self.choice(sheet, row, "满意度", S.SATISFACTION, "")
+        if self._row_failed:
+            return
+        self.check_deputy(sheet, row, "领衔代表编号", lead, day, "提出日期")
+        for code in cosigners:
+            if code == lead:
+                self.error(
+                    sheet,
+                    row.number,
+                    "附议代表编号",
+                    _("附议代表 %(code)s 是领衔代表，不能同时附议") % {"code": code},
+                )
+            else:
+                self.check_deputy(
+                    sheet, row, "附议代表编号", code, day, "附议代表编号", who=_("附议代表")
+                )
+        if self._row_failed:
+            return
+        values = {
+            "kind": kind,
+            "title": title,
+            "submitted_date": day,
+            "lead": lead,
+            "cosigners": cosigners,
+            "units": units,
+            "status": status,
+            "satisfaction": satisfaction,
+        }
+        previous = self.plan.proposals.get(number)
+        if previous is None:
+            self.first_time(sheet, row, number)
+            self.plan.proposals[number] = values
+        elif previous != values:
+            self.error(sheet, row.number, "编号", _("同一编号的议案建议与前面的行内容不一致"))
+        else:
+            self.duplicate(sheet, row, number)
+
+    def validate_reports(self, sheet, row):
+        day = self.date(sheet, row, "日期", required=True)
+        code = self.req_text(sheet, row, "代表编号")
+        form = self.choice(sheet, row, "形式", S.REPORT_FORMS, "")
+        summary = self.opt_text(row, "内容摘要")
+        if self._row_failed or not self.check_deputy(sheet, row, "代表编号", code, day, "日期"):
+            return
+        key = (code, day, form)
+        if key in self.plan.reports and (not summary or summary == self.plan.reports[key]):
+            self.duplicate(sheet, row, key)
+            return
+        self.first_time(sheet, row, key)
+        self._content(sheet, row, "内容摘要", self.plan.reports, key, summary)
+
+
+def _within(day: date, periods: dict) -> bool:
+    return any(start <= day and (end is None or day <= end) for start, end in periods.items())
