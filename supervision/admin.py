@@ -1,0 +1,67 @@
+"""Data management for reports to constituents, group reports, interviews and awards."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Award, ConstituencyReport, ExportJob, GroupAnnualReport, Interview
+
+
+@admin.register(ConstituencyReport)
+class ConstituencyReportAdmin(SimpleHistoryAdmin):
+    list_display = ["deputy", "date", "form"]
+    list_filter = ["form", "deputy__term", "deputy__delegation"]
+    list_select_related = ["deputy"]
+    search_fields = ["deputy__name", "deputy__code", "summary"]
+    autocomplete_fields = ["deputy"]
+    date_hierarchy = "date"
+
+
+@admin.register(GroupAnnualReport)
+class GroupAnnualReportAdmin(SimpleHistoryAdmin):
+    list_display = ["group", "year", "submitted_date", "submitted_by"]
+    list_filter = ["year", "group__term", "group__delegation"]
+    list_select_related = ["group", "submitted_by"]
+    search_fields = ["group__name"]
+    autocomplete_fields = ["group", "submitted_by"]
+
+
+@admin.register(Interview)
+class InterviewAdmin(SimpleHistoryAdmin):
+    list_display = ["deputy", "year", "kind", "conducted_by", "date"]
+    list_filter = ["year", "kind", "conducted_by", "deputy__term", "deputy__delegation"]
+    list_select_related = ["deputy"]
+    search_fields = ["deputy__name", "deputy__code", "reasons"]
+    autocomplete_fields = ["deputy", "recorded_by"]
+    date_hierarchy = "date"
+
+
+@admin.register(Award)
+class AwardAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "kind", "deputy", "proposal", "note"]
+    list_filter = ["year", "kind"]
+    list_select_related = ["deputy", "proposal"]
+    search_fields = ["deputy__name", "deputy__code", "proposal__number", "proposal__title"]
+    autocomplete_fields = ["deputy", "proposal"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Export jobs are started from the export pages and written by the Celery task; here they
+    are only looked at (e.g. to read a failure's error)."""
+
+    list_display = ["kind", "year", "term", "delegation", "state", "percent", "created_by"]
+    list_filter = ["kind", "state", "year"]
+    list_select_related = ["term", "delegation", "created_by"]
+    search_fields = ["created_by__username", "file"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("进度（%）"))
+    def percent(self, job):
+        return job.percent
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

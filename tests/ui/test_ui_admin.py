@@ -1,0 +1,204 @@
+"""数据管理: every model has a working admin with its history, without N+1 queries."""
+
+from datetime import date
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from deputies.models import Role
+
+pytestmark = pytest.mark.django_db
+
+APPS = {"deputies", "activities", "proposals", "supervision"}
+
+
+@pytest.fixture
+def superuser_client(make_user, client_for):
+    return client_for(make_user("admin", is_superuser=True))
+
+
+@pytest.fixture
+def one_of_everything(make_user, make_delegation, make_group, make_deputy, term):
+    """One row of every model of the four apps, linked as in real data."""
+    from activities.models import (
+        Activity,
+        Attendance,
+        Communication,
+        LeaveRequest,
+        LiaisonCommunication,
+        Meeting,
+        Participation,
+        PublicOpinion,
+        Session,
+        Speech,
+    )
+    from deputies.models import (
+        Constituent,
+        LiaisonAssignment,
+        Organiser,
+        RoleAssignment,
+        Suspension,
+        Termination,
+    )
+    from proposals.models import Cosignature, HandlingUnit, Proposal, ProposalEvaluation
+    from supervision.models import (
+        Award,
+        ConstituencyReport,
+        ExportJob,
+        GroupAnnualReport,
+        Interview,
+    )
+
+    nanxiang = make_delegation("南翔镇")
+    user = make_user("dep")
+    member = make_deputy(term, "M1", delegation=nanxiang, is_sc_member=True, user=user)
+    group = make_group(term, nanxiang, leader=member)
+    deputy = make_deputy(term, "D1", group=group)
+    gone = make_deputy(term, "D2", delegation=nanxiang)
+    Suspension.objects.create(deputy=deputy, start_date=date(2023, 1, 1))
+    Termination.objects.create(deputy=gone, date=date(2024, 1, 1), reason="moved")
+    constituent = Constituent.objects.create(deputy=deputy, name="张三", phone="123")
+    LiaisonAssignment.objects.create(member=member, deputy=deputy)
+    organiser = Organiser.objects.create(name="南翔镇人大", delegation=nanxiang)
+    RoleAssignment.objects.create(user=user, role=Role.TOWN_STAFF, delegation=nanxiang)
+    session = Session.objects.create(
+        term=term, name="七届人大五次会议", start_date=date(2026, 1, 5), end_date=date(2026, 1, 8)
+    )
+    meeting = Meeting.objects.create(
+        term=term, session=session, name="第一次全体会议", kind="plenary", date=date(2026, 1, 5)
+    )
+    Attendance.objects.create(meeting=meeting, deputy=deputy, status="present")
+    LeaveRequest.objects.create(
+        meeting=meeting, deputy=member, reason="illness", explanation="住院", requested_by=user
+    )
+    Speech.objects.create(deputy=deputy, date=date(2026, 1, 6), meeting_name="代表团会议")
+    activity = Activity.objects.create(
+        term=term, name="专题调研", type="research", date=date(2026, 3, 1), organiser=organiser
+    )
+    Participation.objects.create(activity=activity, deputy=deputy)
+    communication = Communication.objects.create(deputy=deputy, date=date(2026, 4, 1))
+    communication.constituents.add(constituent)
+    LiaisonCommunication.objects.create(member=member, deputy=deputy, date=date(2026, 4, 2))
+    PublicOpinion.objects.create(deputy=deputy, date=date(2026, 5, 1), title="停车难", content="…")
+    unit = HandlingUnit.objects.create(name="区交通委")
+    proposal = Proposal.objects.create(
+        term=term,
+        number="J001",
+        kind="suggestion",
+        title="关于停车的建议",
+        submitted_date=date(2026, 1, 6),
+        lead=deputy,
+    )
+    proposal.handling_units.add(unit)
+    Cosignature.objects.create(proposal=proposal, deputy=member)
+    ProposalEvaluation.objects.create(proposal=proposal, overall="satisfied")
+    ConstituencyReport.objects.create(deputy=deputy, date=date(2026, 6, 1), form="oral")
+    GroupAnnualReport.objects.create(group=group, year=2026)
+    Interview.objects.create(
+        deputy=deputy,
+        year=2026,
+        kind="interview",
+        conducted_by="group",
+        date=date(2026, 7, 1),
+        reasons="未达标",
+    )
+    Award.objects.create(year=2026, kind="active_deputy", deputy=member)
+    ExportJob.objects.create(kind="evaluation", year=2026, term=term, created_by=user, total=4)
+
+
+def our_models():
+    return [model for model in admin.site._registry if model._meta.app_label in APPS]
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_model_of_the_four_apps_is_registered():
+    from django.apps import apps
+
+    registered = set(admin.site._registry)
+    for app_label in APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            if hasattr(model, "instance_type"):
+                continue  # simple_history's Historical* tables, shown on each object's page
+            assert model in registered, f"{model.__name__} has no admin"
+
+
+def test_every_admin_page_works_for_a_superuser(superuser_client, one_of_everything):
+    request = RequestFactory().get("/admin/")
+    request.user = User.objects.get(username="admin")
+    for model, model_admin in admin.site._registry.items():
+        response = superuser_client.get(admin_url(model, "changelist"))
+        assert response.status_code == 200, f"{model.__name__} changelist"
+        if model_admin.has_add_permission(request):
+            response = superuser_client.get(admin_url(model, "add"))
+            assert response.status_code == 200, f"{model.__name__} add"
+    for model in our_models():
+        obj = model._default_manager.first()
+        assert obj is not None, f"no {model.__name__} row in the fixture"
+        changelist = superuser_client.get(admin_url(model, "changelist")).content.decode()
+        assert admin_url(model, "change", obj.pk) in changelist, model.__name__
+        for view in ("change", "history"):
+            response = superuser_client.get(admin_url(model, view, obj.pk))
+            assert response.status_code == 200, f"{model.__name__} {view}"
+
+
+def test_search_works_on_every_changelist(superuser_client, one_of_everything):
+    for model in our_models():
+        response = superuser_client.get(admin_url(model, "changelist"), {"q": "南翔"})
+        assert response.status_code == 200, model.__name__
+
+
+def test_deputy_history_shows_changes(superuser_client, make_deputy, term):
+    deputy = make_deputy(term, "H1", name="李四")
+    deputy.mobile = "13900000000"
+    deputy.save()
+    html = superuser_client.get(admin_url(type(deputy), "history", deputy.pk)).content.decode()
+    assert html.count("<tr") >= 3  # header + creation + change
+
+
+def test_deputy_change_page_has_its_inlines(superuser_client, make_deputy, term):
+    deputy = make_deputy(term, "I1", is_sc_member=True)
+    html = superuser_client.get(admin_url(type(deputy), "change", deputy.pk)).content.decode()
+    for title in ("任职期间", "暂停执行代表职务", "终止代表资格", "选民", "常委会组成人员联系代表"):
+        assert title in html, title
+
+
+def test_user_admin_shows_role_assignments(superuser_client, make_user, make_delegation):
+    town = make_delegation("南翔镇")
+    user = make_user("staff", roles=[(Role.TOWN_STAFF, town)])
+    html = superuser_client.get(reverse("admin:auth_user_change", args=[user.pk])).content.decode()
+    assert "角色分配" in html
+    assert 'name="role_assignments-0-role"' in html
+
+
+def test_deputy_changelist_queries_do_not_grow(
+    superuser_client,
+    make_user,
+    make_delegation,
+    make_group,
+    make_deputy,
+    term,
+    django_assert_max_num_queries,
+):
+    url = reverse("admin:deputies_deputy_changelist")
+    nanxiang = make_delegation("南翔镇")
+    group = make_group(term, nanxiang)
+
+    def add(codes):
+        for code in codes:
+            make_deputy(term, code, group=group, user=make_user(f"u{code}"), mobile="1")
+
+    add(f"D{i:02}" for i in range(3))
+    with CaptureQueriesContext(connection) as few:
+        assert superuser_client.get(url).status_code == 200
+    add(f"D{i:02}" for i in range(3, 30))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = superuser_client.get(url).content.decode()
+    assert "D29" in html
