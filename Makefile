@@ -1,0 +1,69 @@
+# jdrenda — the two commands a newcomer needs are `make run` and `make test`.
+# GNU make; works on a fresh clone with only Python 3.11 on the machine.
+
+SHELL := /bin/bash
+
+# The first interpreter that actually runs (a pyenv shim may exist without its version).
+PYTHON_BOOT := $(shell for p in python3.11 python3; do \
+	if $$p -c 'import sys' >/dev/null 2>&1; then echo $$p; break; fi; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+# Re-install only when pyproject.toml is newer than this stamp.
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run migrate test lint fmt worker beat bench clean
+
+help:
+	@echo "make run     — 安装依赖、迁移数据库、写入演示数据，在 http://$(HOST):$(PORT) 启动开发服务器"
+	@echo "make test    — ruff 检查、迁移检查、运行全部测试"
+	@echo "make install | lint | fmt | worker | beat | bench | clean"
+
+$(PY):
+	@test -n "$(PYTHON_BOOT)" || { echo "需要 Python 3.11 (python3.11 或 python3)"; exit 1; }
+	$(PYTHON_BOOT) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	$(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# pytest exits 5 when it collects no tests; that is not a failure of the code.
+test: lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$rc
+
+worker: $(STAMP)
+	$(BIN)/celery -A jdrenda worker -l info
+
+beat: $(STAMP)
+	$(BIN)/celery -A jdrenda beat -l info
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+# Generated files only; keeps .venv and the development database.
+clean:
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache staticfiles test-artifacts bench/out

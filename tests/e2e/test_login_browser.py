@@ -1,0 +1,24 @@
+"""In a real browser: the login page is Chinese, office staff log in and reach the admin."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_office_staff_log_in_and_reach_the_admin(live_server, make_user, browser_page, screenshot):
+    make_user("office", password="Office-Pass-2024", is_superuser=True)
+    page = browser_page
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert "登录" in page.content()
+    screenshot(page, "login")
+
+    page.fill("input[name=login]", "office")
+    page.fill("input[name=password]", "Office-Pass-2024")
+    page.locator("form button[type=submit], form input[type=submit]").first.click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    page.goto(f"{live_server.url}/admin/")
+    assert "/admin/login/" not in page.url
+    assert "数据管理" in page.content() or "嘉定区人大代表履职管理系统" in page.content()
+    screenshot(page, "admin-index")
