@@ -15,5 +15,6 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("proposals/", include("proposals.urls")),
     path("supervision/", include("supervision.urls")),
+    path("evaluation/", include("supervision.export_urls")),
     path("healthz", deputy_views.healthz, name="healthz"),
 ]

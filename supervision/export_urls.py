@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import export_views as views
+
+app_name = "evaluation"
+urlpatterns = [
+    path("", views.evaluation, name="index"),
+    path("download/", views.evaluation_download, name="download"),
+    path("feedback/", views.feedback_start, name="feedback"),
+    path("jobs/<int:pk>/", views.job, name="job"),
+    path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
+]

@@ -1,0 +1,122 @@
+"""The evaluation workbook download, the feedback-sheet job and its progress."""
+
+from io import BytesIO
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from deputies.models import Term
+from deputies.scopes import can_export_evaluation, user_scope
+
+from .compliance import evaluate_year
+from .exports import export_filename, write_evaluation_workbook
+from .jobs import start_export_job
+from .models import ExportJob
+from .rules import RULES
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_exporter(user):
+    if not can_export_evaluation(user):
+        raise Http404
+
+
+def _year_and_term(request):
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or 0)
+    except ValueError:
+        year = 0
+    if not 2000 <= year <= 2100:
+        year = timezone.localdate().year
+    term = None
+    term_id = request.GET.get("term") or request.POST.get("term")
+    if term_id:
+        term = Term.objects.filter(pk=term_id).first()
+    return year, term
+
+
+@login_required
+def evaluation(request):
+    """The year's figures and the downloads (office staff and leadership)."""
+    _require_exporter(request.user)
+    year, term = _year_and_term(request)
+    result = evaluate_year(year, term)
+    met_all = sum(1 for row in result.rows if row.meets_all)
+    candidates = sum(1 for row in result.rows if row.interview_candidate)
+    rates = []
+    for rule in RULES:
+        met, applicable = result.rate(rule)
+        rates.append((rule, met, applicable, met * 100 // applicable if applicable else None))
+    jobs = ExportJob.objects.filter(created_by=request.user, year=year)[:5]
+    return render(
+        request,
+        "supervision/evaluation.html",
+        {
+            "year": year,
+            "term": term,
+            "terms": Term.objects.all(),
+            "years": range(timezone.localdate().year, 2019, -1),
+            "deputy_count": len(result.rows),
+            "met_all": met_all,
+            "shortfall_count": len(result.rows) - met_all,
+            "candidate_count": candidates,
+            "rates": rates,
+            "jobs": jobs,
+        },
+    )
+
+
+@login_required
+def evaluation_download(request):
+    _require_exporter(request.user)
+    year, term = _year_and_term(request)
+    buffer = BytesIO()
+    write_evaluation_workbook(evaluate_year(year, term), buffer)
+    buffer.seek(0)
+    return FileResponse(
+        buffer, as_attachment=True, filename=export_filename(year), content_type=XLSX
+    )
+
+
+@login_required
+@require_POST
+def feedback_start(request):
+    _require_exporter(request.user)
+    year, term = _year_and_term(request)
+    job = start_export_job(request.user, ExportJob.Kind.FEEDBACK_ZIP, year, term)
+    return redirect("evaluation:job", pk=job.pk)
+
+
+def _visible_job(request, pk) -> ExportJob:
+    jobs = ExportJob.objects.all()
+    if not user_scope(request.user).has("office"):
+        jobs = jobs.filter(created_by=request.user)
+    return get_object_or_404(jobs, pk=pk)
+
+
+@login_required
+def job(request, pk):
+    job = _visible_job(request, pk)
+    template = (
+        "supervision/_job_progress.html"
+        if request.headers.get("HX-Request")
+        else "supervision/job.html"
+    )
+    return render(request, template, {"job": job})
+
+
+@login_required
+def job_download(request, pk):
+    job = _visible_job(request, pk)
+    if job.state != ExportJob.State.DONE or not job.file or not Path(job.file).exists():
+        raise Http404(_("文件尚未生成或已被清理。"))
+    path = Path(job.file)
+    content_type = XLSX if path.suffix == ".xlsx" else "application/zip"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name,
+                        content_type=content_type)  # fmt: skip
