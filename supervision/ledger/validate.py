@@ -85,6 +85,7 @@ class Validator:
             )
         self.deputies: dict[str, DeputyInfo] = {}
         self._row_failed = False
+        self.failed_codes: set = set()  # roster rows in error, by code
         self._seen: dict = {}  # (sheet, key) -> row number that first gave it
 
     # -- reporting ------------------------------------------------------------------------
@@ -164,6 +165,10 @@ class Validator:
         """The code exists for the term, is in the user's scope and in office on the date."""
         info = self.deputies.get(code)
         prefix = f"{who}「{code}」：" if who else ""
+        if info is None and code in self.failed_codes:
+            # Its roster row is already reported; repeating it on every record adds nothing.
+            self._row_failed = True
+            return False
         if info is None:
             self.error(
                 sheet, row.number, column, prefix + _("代表编号不存在：%(code)s") % {"code": code}
@@ -358,6 +363,7 @@ class Validator:
                         % {"group": group, "owner": owner, "delegation": delegation},
                     )
             if self._row_failed:
+                self.failed_codes.add(code)
                 continue
             if group:
                 plan.groups.setdefault(group, delegation)

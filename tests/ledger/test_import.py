@@ -482,3 +482,21 @@ def test_zip_that_is_not_a_workbook(seeded):
     result = import_ledger(buffer.getvalue(), "第七届")
     assert not result.applied and len(result.errors) == 1
     assert snapshot() == seeded
+
+
+def test_query_count_does_not_grow_with_rows(term):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(n):
+        sheets = with_roster(
+            履职活动=[["活动名称", "活动类型", "日期", "代表编号"]]
+            + [[f"活动{i}", "专题调研", "2024-03-05", "D001"] for i in range(n)],
+            大会发言=[["日期", "代表编号", "发言主题"]]
+            + [["2024-01-10", "D002", f"主题{i}"] for i in range(n)],
+        )
+        with CaptureQueriesContext(connection) as captured:
+            assert run(sheets, dry_run=True).ok
+        return len(captured)
+
+    assert queries(5) == queries(60)
