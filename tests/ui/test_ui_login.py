@@ -121,3 +121,22 @@ def test_mfa_page_is_in_chinese(client_for, make_user):
     html = client_for(make_user("someone")).get(reverse("mfa_index")).content.decode()
     assert "双因素" in html
     assert "Two-Factor" not in html
+
+
+def test_password_change_offers_no_reset_by_email(client_for, make_user):
+    # Accounts have no email address; a reset-by-email link would lead nowhere.
+    html = client_for(make_user("someone")).get(reverse("account_change_password"))
+    assert "/accounts/password/reset/" not in html.content.decode()
+
+
+def test_htmx_requests_carry_the_csrf_token_from_the_page(make_user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("someone"), backend="django.contrib.auth.backends.ModelBackend")
+    html = client.get(reverse("home")).content.decode()
+    token = re.search(r"""hx-headers='\{"X-CSRFToken": "([^"]+)"\}'""", html).group(1)
+    assert client.post("/accounts/logout/").status_code == 403
+    response = client.post("/accounts/logout/", headers={"X-CSRFToken": token})
+    assert response.status_code == 302
+    assert logged_in_user(client) is None
