@@ -1,6 +1,7 @@
 """Writes for the supervision app. The ledger import and its uploads live here."""
 
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from supervision.ledger import LedgerResult
 from supervision.ledger import import_ledger as _import_ledger
 
 UPLOAD_DIR = "ledger_uploads"
+UPLOAD_MAX_AGE_SECONDS = 24 * 60 * 60  # an upload never confirmed is dropped after a day
 
 
 def import_ledger(
@@ -29,6 +31,7 @@ def store_ledger_upload(uploaded) -> str:
     token = secrets.token_urlsafe(24)
     path = _upload_path(token)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _discard_stale_uploads(path.parent)
     with path.open("wb") as out:
         for chunk in uploaded.chunks():
             out.write(chunk)
@@ -47,3 +50,13 @@ def discard_ledger_upload(token: str) -> None:
     path = ledger_upload_path(token)
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+def _discard_stale_uploads(directory: Path) -> None:
+    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
+    for stale in directory.glob("*.xlsx"):
+        try:
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()
+        except OSError:
+            pass  # another request removed it first

@@ -5,8 +5,9 @@ from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext as _
 
-# Excel serial numbers for 1901-01-01 and 2099-12-31: a number outside is not a date.
-_SERIAL_MIN, _SERIAL_MAX = 368, 73415
+# Excel serial numbers for 1920-01-01 and 2099-12-31: a number outside (a bare year such as
+# 2024, say) is not taken for a date.
+_SERIAL_MIN, _SERIAL_MAX = 7306, 73415
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 _DATE_FORMS = (

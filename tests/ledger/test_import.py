@@ -500,3 +500,8 @@ def test_query_count_does_not_grow_with_rows(term):
         return len(captured)
 
     assert queries(5) == queries(60)
+
+
+def test_bare_year_is_not_a_date(term):
+    result = run(with_roster(大会发言=[["日期", "代表编号"], [2024, "D001"]]))
+    assert [(e.sheet, e.row, e.column) for e in result.errors] == [("大会发言", 2, "日期")]
