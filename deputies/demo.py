@@ -247,6 +247,15 @@ LEAVE_EXPLANATIONS = {
     Attendance.LeaveReason.ILLNESS: "因病住院治疗，附医院证明。",
 }
 
+# Record texts (data, not interface: stored as written).
+COMMUNICATION_TEXT = "%(how)s听取选民关于%(topic)s的意见建议。"
+LIAISON_TEXT = "通报常委会工作情况，听取代表对%(topic)s的意见。"
+OPINION_TITLE = "关于%(topic)s的群众反映"
+OPINION_TEXT = "选区群众反映%(topic)s方面存在困难，希望有关部门予以关注。"
+OPINION_OUTCOME = "承办单位已现场核实并答复诉求人。"
+RECEPTION_TEXT = "接待群众%(n)s人次，反映%(issue)s等问题，已转相关部门办理。"
+METHOD_LABELS = {m.value: str(m.label) for m in ContactMethod}
+
 
 # Demo accounts: username, role, what the role is scoped to (filled in at seeding).
 ACCOUNTS = (
@@ -893,7 +902,7 @@ class DemoBuilder:
                     for m in roll:
                         status = statuses[m.pk]
                         if status in Attendance.LeaveReason.values:
-                            attendance.add(Attendance(meeting=m, deputy=info.deputy,
+                            attendance.add(Attendance(meeting_id=m.pk, deputy_id=info.deputy.pk,
                                                       status=AttendanceStatus.LEAVE,
                                                       leave_reason=status))  # fmt: skip
                             by_head = head if d_index == head_delegation else None
@@ -916,7 +925,9 @@ class DemoBuilder:
                             )
                             leave_meetings.append(m)
                         else:
-                            attendance.add(Attendance(meeting=m, deputy=info.deputy, status=status))
+                            attendance.add(
+                                Attendance(meeting_id=m.pk, deputy_id=info.deputy.pk, status=status)
+                            )
                     # Speeches at delegation meetings attended.
                     spoken = [
                         m for m in roll
@@ -1035,14 +1046,12 @@ class DemoBuilder:
             order = rng.sample(range(len(acts)), len(acts))
             chosen, rest = order[:k], order[k:]
             for i in sorted(chosen):
-                p = Participation(activity=acts[i], deputy=info.deputy)
+                p = Participation(activity_id=acts[i].pk, deputy_id=info.deputy.pk)
                 if reception:
                     if rng.random() < 0.2:
                         p.no_visitors = True
                     else:
-                        p.reception_notes = _(
-                            "接待群众%(n)s人次，反映%(issue)s等问题，已转相关部门办理。"
-                        ) % {
+                        p.reception_notes = RECEPTION_TEXT % {
                             "n": rng.randint(1, 6),
                             "issue": rng.choice(issues),
                         }
@@ -1052,7 +1061,11 @@ class DemoBuilder:
                     status = (
                         AttendanceStatus.LEAVE if rng.random() < 0.7 else AttendanceStatus.ABSENT
                     )
-                    writer.add(Participation(activity=acts[i], deputy=info.deputy, status=status))
+                    writer.add(
+                        Participation(
+                            activity_id=acts[i].pk, deputy_id=info.deputy.pk, status=status
+                        )
+                    )
 
         for info in self.infos:
             for year in YEARS:
@@ -1143,11 +1156,10 @@ class DemoBuilder:
                         counts[c] -= 1
                     topic = rng.choice(TOPICS)[0]
                     comm = Communication(
-                        deputy=info.deputy,
+                        deputy_id=info.deputy.pk,
                         date=d,
                         method=method,
-                        content=_("%(how)s听取选民关于%(topic)s的意见建议。")
-                        % {"how": ContactMethod(method).label, "topic": topic},
+                        content=COMMUNICATION_TEXT % {"how": METHOD_LABELS[method], "topic": topic},
                     )
                     comm._demo = sorted(chosen)
                     links += len(chosen)
@@ -1179,12 +1191,11 @@ class DemoBuilder:
                         used.add((deputy_index, d, method))
                         writer.add(
                             LiaisonCommunication(
-                                member=member.deputy,
-                                deputy=by_index[deputy_index].deputy,
+                                member_id=member.deputy.pk,
+                                deputy_id=by_index[deputy_index].deputy.pk,
                                 date=d,
                                 method=method,
-                                content=_("通报常委会工作情况，听取代表对%(topic)s的意见。")
-                                % {"topic": rng.choice(TOPICS)[0]},
+                                content=LIAISON_TEXT % {"topic": rng.choice(TOPICS)[0]},
                             )
                         )
         writer.flush()
@@ -1213,16 +1224,15 @@ class DemoBuilder:
                     op = PublicOpinion(
                         deputy=info.deputy,
                         date=d,
-                        title=_("关于%(topic)s的群众反映") % {"topic": topic},
-                        content=_("选区群众反映%(topic)s方面存在困难，希望有关部门予以关注。")
-                        % {"topic": topic},
+                        title=OPINION_TITLE % {"topic": topic},
+                        content=OPINION_TEXT % {"topic": topic},
                     )
                     if rng.random() < 0.35:
                         ticket += 1
                         op.hotline_ticket = f"{d:%Y%m%d}{ticket:06d}"
                         op.hotline_status = weighted(rng, status_by_year[year])
                         if op.hotline_status in (S.REPLIED, S.CLOSED):
-                            op.hotline_outcome = _("承办单位已现场核实并答复诉求人。")
+                            op.hotline_outcome = OPINION_OUTCOME
                     writer.add(op)
         writer.flush()
         self.progress(_("社情民意"), writer.count)
