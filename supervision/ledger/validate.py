@@ -206,6 +206,16 @@ class Validator:
             )
         return True
 
+    def codes(self, sheet, row: Row, cell: str, on_date) -> list[str]:
+        """A roll's 代表编号 cell may list several deputies (、 , ， ; ；): each is checked."""
+        codes = list(dict.fromkeys(S.split_multi(cell)))
+        several = len(codes) > 1
+        for code in codes:
+            self.check_deputy(
+                sheet, row, "代表编号", code, on_date, "日期", who=_("代表") if several else ""
+            )
+        return codes
+
     # -- the workbook ---------------------------------------------------------------------
 
     def run(self) -> tuple[Plan, LedgerResult]:
@@ -451,7 +461,8 @@ class Validator:
         code = self.req_text(sheet, row, "代表编号")
         status = self.choice(sheet, row, "出席情况", S.ATTENDANCE, required=True)
         reason = self.choice(sheet, row, "请假事由", S.LEAVE_REASONS, "")
-        if self._row_failed or not self.check_deputy(sheet, row, "代表编号", code, day, "日期"):
+        codes = self.codes(sheet, row, code, day)
+        if self._row_failed:
             return
         if reason and status != LEAVE:
             self.warn(sheet, row.number, "请假事由", _("不是请假，请假事由不予保存"))
@@ -460,17 +471,18 @@ class Validator:
         if self.plan.meetings.setdefault(meeting, kind) != kind:
             self.error(sheet, row.number, "会议类型", _("同一会议（名称、日期）的会议类型不一致"))
             return
-        key = (name, day, code)
-        previous = self.plan.attendances.get(key)
-        if previous is None:
-            self.first_time(sheet, row, key)
-            self.plan.attendances[key] = (status, reason)
-        elif previous[0] != status:
-            self.error(sheet, row.number, "出席情况", _("同一代表在同一会议的出席情况不一致"))
-        elif previous[1] != reason:
-            self.error(sheet, row.number, "请假事由", _("同一代表在同一会议的请假事由不一致"))
-        else:
-            self.duplicate(sheet, row, key)
+        for code in codes:
+            key = (name, day, code)
+            previous = self.plan.attendances.get(key)
+            if previous is None:
+                self.first_time(sheet, row, key)
+                self.plan.attendances[key] = (status, reason)
+            elif previous[0] != status:
+                self.error(sheet, row.number, "出席情况", _("同一代表在同一会议的出席情况不一致"))
+            elif previous[1] != reason:
+                self.error(sheet, row.number, "请假事由", _("同一代表在同一会议的请假事由不一致"))
+            else:
+                self.duplicate(sheet, row, key)
 
     def validate_speeches(self, sheet, row):
         day = self.date(sheet, row, "日期", required=True)
@@ -493,7 +505,8 @@ class Validator:
         code = self.req_text(sheet, row, "代表编号")
         organiser = self.opt_text(row, "组织单位")
         status = self.choice(sheet, row, "参加情况", S.ATTENDANCE, PRESENT)
-        if self._row_failed or not self.check_deputy(sheet, row, "代表编号", code, day, "日期"):
+        codes = self.codes(sheet, row, code, day)
+        if self._row_failed:
             return
         activity = self.plan.activities.get((name, day))
         if activity is None:
@@ -512,15 +525,16 @@ class Validator:
                 )
             else:
                 activity["organiser"] = organiser
-        key = (name, day, code)
-        previous = self.plan.participations.get(key)
-        if previous is None:
-            self.first_time(sheet, row, key)
-            self.plan.participations[key] = status
-        elif previous != status:
-            self.error(sheet, row.number, "参加情况", _("同一代表在同一活动的参加情况不一致"))
-        else:
-            self.duplicate(sheet, row, key)
+        for code in codes:
+            key = (name, day, code)
+            previous = self.plan.participations.get(key)
+            if previous is None:
+                self.first_time(sheet, row, key)
+                self.plan.participations[key] = status
+            elif previous != status:
+                self.error(sheet, row.number, "参加情况", _("同一代表在同一活动的参加情况不一致"))
+            else:
+                self.duplicate(sheet, row, key)
 
     def _content(self, sheet, row, column, store: dict, key, content):
         """Free text of a record given on several rows: the first non-empty is kept."""

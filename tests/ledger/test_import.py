@@ -505,3 +505,33 @@ def test_query_count_does_not_grow_with_rows(term):
 def test_bare_year_is_not_a_date(term):
     result = run(with_roster(大会发言=[["日期", "代表编号"], [2024, "D001"]]))
     assert [(e.sheet, e.row, e.column) for e in result.errors] == [("大会发言", 2, "日期")]
+
+
+def test_roll_rows_may_list_several_deputies(term):
+    sheets = with_roster(
+        履职活动=[
+            ["活动名称", "活动类型", "日期", "代表编号"],
+            ["小组活动", "代表小组活动", "2024-03-05", "D001、D002"],
+        ],
+        大会会议=[
+            ["会议名称", "会议类型", "日期", "代表编号", "出席情况"],
+            [MEETING, "全体会议", "2024-01-10", "D001；D002"],
+        ],
+    )
+    sheets["大会会议"][1].append("出席")
+    result = run(sheets)
+    assert result.applied, [str(e) for e in result.errors]
+    assert Participation.objects.count() == 2 and Attendance.objects.count() == 2
+    assert result.sheets["履职活动"].created == 2
+
+
+def test_one_unknown_code_in_a_list_rejects_the_row(term):
+    sheets = with_roster(
+        履职活动=[
+            ["活动名称", "活动类型", "日期", "代表编号"],
+            ["小组活动", "代表小组活动", "2024-03-05", "D001,D404"],
+        ]
+    )
+    error = only_error(run(sheets))
+    assert (error.sheet, error.row, error.column) == ("履职活动", 2, "代表编号")
+    assert "D404" in error.message and Participation.objects.count() == 0
