@@ -1,9 +1,12 @@
 """Data management (数据管理) for the office: every model, with its change history."""
 
 from allauth.account.decorators import secure_admin_login
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -13,6 +16,7 @@ from .models import (
     DeputyGroup,
     LiaisonAssignment,
     Organiser,
+    Role,
     RoleAssignment,
     ServicePeriod,
     Suspension,
@@ -73,10 +77,23 @@ class ConstituentInline(admin.TabularInline):
     extra = 0
 
 
+class LiaisonAssignmentInlineForm(forms.ModelForm):
+    def add_error(self, field, error):
+        # The member is the deputy on the page, a hidden field in the row, so an error the
+        # model puts on it (not a standing-committee member) would not be seen: show it on
+        # the row instead.
+        if field is None and "member" in getattr(error, "error_dict", {}):
+            errors = dict(error.error_dict)
+            errors[NON_FIELD_ERRORS] = errors.get(NON_FIELD_ERRORS, []) + errors.pop("member")
+            error = ValidationError(errors)
+        super().add_error(field, error)
+
+
 class LiaisonAssignmentInline(admin.TabularInline):
     """The deputies a standing-committee member liaises with (Art. 15)."""
 
     model = LiaisonAssignment
+    form = LiaisonAssignmentInlineForm
     fk_name = "member"
     extra = 0
     autocomplete_fields = ["deputy"]
@@ -154,8 +171,27 @@ class LiaisonAssignmentAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["member", "deputy"]
 
 
+class RoleAssignmentForm(forms.ModelForm):
+    # The scope each role needs, as the model's check constraints demand, said in Chinese on
+    # the field instead of the database's "constraint violated".
+    REQUIRED_SCOPE = {
+        Role.TOWN_STAFF: ("delegation", _("镇（街道）人大工作人员须选择代表团。")),
+        Role.DELEGATION_HEAD: ("delegation", _("代表团团长须选择代表团。")),
+        Role.GROUP_LEADER: ("group", _("代表小组组长须选择代表小组。")),
+        Role.COMMITTEE_STAFF: ("organiser", _("专委会/工委工作人员须选择组织单位。")),
+    }
+
+    def clean(self):
+        cleaned = super().clean()
+        field, message = self.REQUIRED_SCOPE.get(cleaned.get("role"), (None, None))
+        if field and not cleaned.get(field):
+            self.add_error(field, message)
+        return cleaned
+
+
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(SimpleHistoryAdmin):
+    form = RoleAssignmentForm
     list_display = ["user", "role", "delegation", "group", "organiser"]
     list_filter = ["role", "delegation"]
     list_select_related = ["user", "delegation", "group", "organiser"]
@@ -165,6 +201,7 @@ class RoleAssignmentAdmin(SimpleHistoryAdmin):
 
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
+    form = RoleAssignmentForm
     extra = 0
     autocomplete_fields = ["group", "organiser"]
 

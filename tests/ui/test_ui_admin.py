@@ -204,3 +204,70 @@ def test_deputy_changelist_queries_do_not_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = superuser_client.get(url).content.decode()
     assert "D29" in html
+
+
+def deputy_change_data(deputy, **overrides):
+    """The Deputy change form as the admin posts it, with no inline rows besides its period."""
+    period = deputy.service_periods.get()
+    data = {
+        "term": deputy.term_id,
+        "code": deputy.code,
+        "name": deputy.name,
+        "delegation": deputy.delegation_id,
+        "group": "",
+        "gender": "",
+        "user": "",
+        "mobile": deputy.mobile,
+        "service_periods-TOTAL_FORMS": "1",
+        "service_periods-INITIAL_FORMS": "1",
+        "service_periods-0-id": period.pk,
+        "service_periods-0-deputy": deputy.pk,
+        "service_periods-0-start_date": period.start_date.isoformat(),
+    }
+    for prefix in ("suspensions", "termination", "constituents", "liaison_deputies"):
+        data[f"{prefix}-TOTAL_FORMS"] = "0"
+        data[f"{prefix}-INITIAL_FORMS"] = "0"
+    if deputy.is_sc_member:
+        data["is_sc_member"] = "on"
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("is_sc_member", [True, False])
+def test_liaison_inline_only_for_standing_committee_members(
+    superuser_client, make_deputy, term, is_sc_member
+):
+    from deputies.models import LiaisonAssignment
+
+    member = make_deputy(term, "M1", is_sc_member=is_sc_member)
+    other = make_deputy(term, "D1")
+    data = deputy_change_data(
+        member,
+        **{
+            "liaison_deputies-TOTAL_FORMS": "1",
+            "liaison_deputies-0-member": member.pk,
+            "liaison_deputies-0-deputy": other.pk,
+        },
+    )
+    response = superuser_client.post(admin_url(type(member), "change", member.pk), data)
+    if is_sc_member:
+        assert response.status_code == 302
+        assert LiaisonAssignment.objects.filter(member=member, deputy=other).exists()
+    else:
+        assert response.status_code == 200
+        assert "只有常委会组成人员才能分配联系代表" in response.content.decode()
+        assert not LiaisonAssignment.objects.exists()
+
+
+def test_role_without_its_scope_is_refused_in_chinese(superuser_client, make_delegation):
+    from deputies.models import RoleAssignment
+
+    user = User.objects.get(username="admin")
+    url = reverse("admin:deputies_roleassignment_add")
+    response = superuser_client.post(url, {"user": user.pk, "role": Role.TOWN_STAFF})
+    assert response.status_code == 200
+    assert "镇（街道）人大工作人员须选择代表团" in response.content.decode()
+    town = make_delegation("南翔镇")
+    data = {"user": user.pk, "role": Role.TOWN_STAFF, "delegation": town.pk}
+    assert superuser_client.post(url, data).status_code == 302
+    assert RoleAssignment.objects.filter(user=user, delegation=town).exists()
