@@ -147,3 +147,29 @@ def test_deputies_of_another_term_are_not_in_the_export(db, tmp_path):
     nxt.deputy("W10")
     run_import(nxt.save(tmp_path / "next.xlsx"), "第九届")
     assert set(evaluation(export(tmp_path, Y))) == {"W09"}
+
+
+def test_export_cost_does_not_grow_with_the_number_of_deputies(db, tmp_path):
+    # open: DESIGN.md promises a fixed number of SQL queries for evaluating all deputies; we
+    # hold the whole export to it while delegations and groups stay the same.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small = Ledger()
+    for code in ["Q01", "Q02"]:
+        small.deputy(code, sc=code == "Q01")
+        compliant(small, code, Y, sc=code == "Q01")
+    run_import(small.save(tmp_path / "small.xlsx"))
+    with CaptureQueriesContext(connection) as few:
+        export(tmp_path, Y, name="small-export.xlsx")
+
+    more = Ledger()
+    for i in range(3, 15):
+        code = f"Q{i:02d}"
+        more.deputy(code, sc=i % 4 == 0)
+        compliant(more, code, Y, sc=i % 4 == 0, skip={"ART13"} if i % 2 else ())
+    run_import(more.save(tmp_path / "more.xlsx"))
+    with CaptureQueriesContext(connection) as many:
+        export(tmp_path, Y, name="more-export.xlsx")
+
+    assert len(many) == len(few), f"{len(few)} queries before, {len(many)} after"

@@ -1,5 +1,6 @@
 """The ledger import contract: date forms, separators, headers, absent sheets, errors, repeats."""
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from .builders import Ledger, compliant
 from .harness import (
     MAIN_SHEET,
+    NA,
     evaluate,
     evaluation,
     export,
@@ -242,9 +244,12 @@ def test_one_bad_row_fails_the_import_and_saves_nothing(db, tmp_path, case):
     bad = _with_new_data(_base_ledger())
     sheet, add_bad_row = BAD_ROWS[case]
     add_bad_row(bad)
+    bad_row = len(bad.rows[sheet]) + 1  # appended last; row 1 is the header
     message = import_fails(bad.save(tmp_path / "bad.xlsx"))
 
+    # Errors name sheet, row and column; we check the sheet and the row number.
     assert sheet in message, f"the error does not name the sheet {sheet}: {message}"
+    assert re.search(rf"(?<!\d){bad_row}(?!\d)", message), f"row {bad_row} not named: {message}"
     assert _counts() == counts
     after = snapshot(export(tmp_path, Y, name="after.xlsx"))[MAIN_SHEET]
     assert after == before
@@ -277,3 +282,27 @@ def test_importing_the_same_workbook_twice_changes_nothing(db, tmp_path):
     rows = evaluation(export(tmp_path, Y, name="third.xlsx"))
     assert rows["RE01"]["议案建议"] == "3/2"  # 2 led + Z-1 co-signed, not 6/2
     assert rows["RE02"]["大会发言"] == "1/1"
+
+
+def test_an_unknown_term_without_a_term_sheet_is_refused(db, tmp_path):
+    ledger = Ledger(with_term_sheet=False).deputy("UT01")
+    import_fails(ledger.save(tmp_path / "ledger.xlsx"), term="第十届")
+    assert set(_counts().values()) == {0}
+
+
+def test_optional_columns_may_be_absent(db, tmp_path):
+    ledger = Ledger()
+    # 代表名册 with the required columns only; 履职活动 with no 参加情况 column (default 出席).
+    ledger.row("代表名册", {"代表编号": "OP01", "姓名": "钱一", "代表团": "外冈代表团"})
+    for name, day in [("调研一", date(Y, 3, 1)), ("视察一", date(Y, 3, 2))]:
+        cells = {"活动名称": name, "活动类型": "专题调研", "日期": day, "代表编号": "OP01"}
+        ledger.row("履职活动", cells)
+    ledger.row("联系选民", {"日期": date(Y, 3, 1), "代表编号": "OP01", "选民姓名": "甲"})
+    ledger.row("联系选民", {"日期": date(Y, 3, 2), "代表编号": "OP01", "选民姓名": "甲"})
+    rows = evaluate(tmp_path, ledger, Y)
+
+    op01 = rows["OP01"]
+    assert (op01["姓名"], op01["代表团"], op01["代表小组"]) == ("钱一", "外冈代表团", "")
+    assert op01["常委会组织活动"] == "2/2"  # both attended by default
+    assert op01["联系选民"] == "1/5"  # 甲 on two dates
+    assert op01["联系代表"] == NA  # no 常委会组成人员 column: not a member

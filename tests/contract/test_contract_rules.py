@@ -330,3 +330,22 @@ def test_shortfalls_are_listed_in_table_order(db, tmp_path):
     assert o01["家站点接待"] == "0/2"
     assert o01["未达标项"] == "出席大会、履职学习培训、家站点接待"
     assert o01["是否达标"] == "否"
+
+
+def test_a_speech_without_a_session_meeting_on_the_roll(db, tmp_path):
+    ledger = Ledger().deputy("S05")
+    ledger.speech(date(Y, 1, 7), "S05", "代表团会议", "书面发言")
+    rows = evaluate(tmp_path, ledger, Y)
+    assert rows["S05"]["大会发言"] == NA  # applies only with a session meeting on the roll
+    assert rows["S05"]["出席大会"] == NA
+
+
+def test_a_duplicate_roll_row_counts_once(db, tmp_path):
+    ledger = Ledger().deputy("C05").deputy("C06")
+    ledger.meeting("全体会议", "全体会议", date(Y, 1, 7), "C05", "出席")
+    ledger.meeting("全体会议", "全体会议", date(Y, 1, 7), "C05", "出席")  # exact duplicate
+    ledger.meeting("全体会议", "全体会议", date(Y, 1, 7), "C06", "缺席")
+    ledger.meeting("全体会议", "全体会议", date(Y, 1, 7), "C06", "缺席")  # exact duplicate
+    rows = evaluate(tmp_path, ledger, Y)
+    assert rows["C05"]["出席大会"] == "1/1"
+    assert rows["C06"]["出席大会"] == "0/1"

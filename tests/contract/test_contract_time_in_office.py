@@ -207,3 +207,70 @@ def test_term_rule_required_is_scaled_over_the_whole_term_in_an_earlier_year(db,
     rows = evaluate(tmp_path, ledger, 2024)
     assert rows["S08"]["列席常委会会议"] == "0/2"  # (2*548 + 730)//731 = 1826//731 = 2
     assert rows["S08"]["向选民述职"] == "0/1"  # (548 + 730)//731 = 1
+
+
+def test_overlapping_suspensions_are_not_subtracted_twice(db, tmp_path):
+    ledger = Ledger().deputy("S09")
+    # 2025-04-01..09-30 and 2025-06-01..12-31 overlap; together 2025-04-01..12-31 = 275 days,
+    # so active in 2025 = Jan..Mar = 31 + 28 + 31 = 90 days.
+    ledger.suspension("S09", date(Y, 4, 1), date(Y, 9, 30))
+    ledger.suspension("S09", date(Y, 6, 1), date(Y, 12, 31))
+    rows = evaluate(tmp_path, ledger, Y)
+    assert rows["S09"]["常委会组织活动"] == "0/1"  # (2*90 + 364)//365 = 544//365 = 1
+    assert rows["S09"]["联系选民"] == "0/2"  # (5*90 + 364)//365 = 814//365 = 2
+
+
+def test_a_deputy_meeting_every_scaled_requirement_is_compliant(db, tmp_path):
+    ledger = Ledger()
+    # From 2025-09-23: 100 days in 2025 and in the term; every requirement is 1 except
+    # 联系选民: ceil(5*100/365) = 2 constituents, each ceil(2*100/365) = 1 time.
+    ledger.deputy("S10", start=date(Y, 9, 23))
+    for name, kind in [
+        ("调研", "专题调研"),
+        ("列席", "列席常委会会议"),
+        ("政府会议", "一府一委两院会议活动"),
+        ("培训", "履职学习培训"),
+        ("小组", "代表小组活动"),
+        ("接待", "家站点接待"),
+    ]:
+        ledger.activity(f"{name}一", kind, date(Y, 10, 10), "S10")
+    ledger.voter_contact(date(Y, 10, 1), "S10", "甲", "", "电话")
+    ledger.voter_contact(date(Y, 10, 2), "S10", "乙", "", "电话")
+    ledger.proposal("S10-1", date(Y, 10, 1), "S10")
+    ledger.report(date(Y, 11, 1), "S10")
+    rows = evaluate(tmp_path, ledger, Y)
+
+    s10 = rows["S10"]
+    assert rule_cells(s10) == {
+        "出席大会": NA,
+        "大会发言": NA,
+        "常委会组织活动": "1/1",
+        "列席常委会会议": "1/1",  # term: (2*100 + 730)//731 = 1
+        "一府一委两院活动": "1/1",
+        "履职学习培训": "1/1",
+        "代表小组活动": "1/1",
+        "联系选民": "2/2",
+        "联系代表": NA,
+        "家站点接待": "1/1",
+        "议案建议": "1/1",  # term: (2*100 + 730)//731 = 1
+        "向选民述职": "1/1",
+    }
+    assert (s10["是否达标"], s10["未达标项"], s10["约谈告诫建议"]) == ("是", "", "否")
+
+
+def test_service_ending_on_the_last_day_of_a_year(db, tmp_path):
+    ledger = Ledger().deputy("N06", end=date(2024, 12, 31)).deputy("N07")
+    run_import(ledger.save(tmp_path / "ledger.xlsx"))
+    assert "N06" in evaluation(export(tmp_path, 2024))
+    assert set(evaluation(export(tmp_path, Y))) == {"N07"}
+
+
+def test_service_defaults_to_the_term_start(db, tmp_path):
+    # A term beginning 2025-09-23: a deputy with no 任职开始日期 is in office from then,
+    # 100 days of 2025.
+    ledger = Ledger(term="第九届", start=date(Y, 9, 23), end=date(2027, 12, 31))
+    ledger.deputy("S11")
+    run_import(ledger.save(tmp_path / "ledger.xlsx"), "第九届")
+    s11 = evaluation(export(tmp_path, Y, "第九届"))["S11"]
+    assert s11["常委会组织活动"] == "0/1"  # (2*100 + 364)//365 = 1 (a full year would be 2)
+    assert s11["联系选民"] == "0/2"  # (5*100 + 364)//365 = 2
