@@ -1,5 +1,7 @@
 """The home page per role, the navigation, and the sign-in requirement."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -79,6 +81,7 @@ def test_superuser_is_office_staff_with_admin_link(client_for, make_user):
     assert "人事代表工委工作人员 · 全区" in html
     assert "数据管理" in html
     assert reverse("admin:deputies_deputy_changelist") in html
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
 
 
 def test_user_without_role_is_told_so(client_for, make_user):
