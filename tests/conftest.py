@@ -8,6 +8,9 @@ Markers (declared in pyproject.toml):
 A test whose requirement is missing is skipped with the reason (shown by `-ra`); with the
 environment variable CI set, it fails instead: nothing may be skipped in CI.
 
+Every test except those marked `redis` runs Celery tasks in-process (eager), REDIS_URL or not,
+and uses a fast password hasher.
+
 Fixtures (all small; read the docstrings):
     make_user(username, roles=[(Role, scope_obj)], password=PASSWORD, **fields)
     make_term(name, start, end), term                 — default term 第七届 2022-01-01..2026-12-31
@@ -103,13 +106,28 @@ def pytest_runtest_setup(item):
         pytest.skip(reason)
 
 
-# --- speed ---------------------------------------------------------------------------------
+# --- speed and determinism -----------------------------------------------------------------
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """The production hasher costs ~0.3 s a user; tests make many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process(request):
+    """Celery tasks run in-process, as on a machine without Redis, so a test sees their
+    result even when REDIS_URL is set (CI); tests marked `redis` use the real broker."""
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    from jdrenda.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
 
 
 # --- data factories -----------------------------------------------------------------------
@@ -264,6 +282,7 @@ def browser_page(monkeypatch):
     calls as "async unsafe"; they are safe here, so the check is switched off while the
     browser is open.
     """
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -275,6 +294,9 @@ def browser_page(monkeypatch):
         try:
             yield page
         finally:
+            # ORM calls made while Playwright's loop runs get their own connection (asgiref
+            # sees an async context); close it here, or it outlives the test database.
+            connections.close_all()
             context.close()
             browser.close()
 
