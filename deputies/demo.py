@@ -683,8 +683,12 @@ class DemoBuilder:
 
     def constituents_and_liaison(self):
         rng = self.rng("constituents")
-        writer = Writer(Constituent)
-        pending = []
+
+        def keep_pks(rows):
+            for obj in rows:
+                obj._info.constituents.append(obj.pk)
+
+        writer = Writer(Constituent, after=keep_pks)
         for info in self.infos:
             for _k in range(rng.randint(5, 8)):
                 surname = rng.choice(SURNAMES)
@@ -698,11 +702,9 @@ class DemoBuilder:
                     address=f"{DELEGATIONS[info.delegation][0]}{rng.choice(PLACE_WORDS)}"
                     f"{rng.choice(('村', '居民区', '小区'))}{rng.randint(1, 120)}号",
                 )
-                pending.append((info, obj))
+                obj._info = info
                 writer.add(obj)
         writer.flush()
-        for info, obj in pending:
-            info.constituents.append(obj.pk)
         self.progress(_("选民"), writer.count)
 
         # Standing-committee members and the deputies each liaises with (3 to 6, same term,
@@ -1032,21 +1034,26 @@ class DemoBuilder:
                         events.setdefault((kind, year, g_index), []).append(act)
         Activity.objects.bulk_create(rows, batch_size=BATCH)
         self.progress(_("履职活动"), len(rows))
+        # Keep only (pk, date) of each activity: at --scale 67 there are some 175,000.
+        events = {key: [(a.pk, a.date) for a in acts] for key, acts in events.items()}
+        del rows
 
         writer = Writer(Participation)
         issues = ("小区停车难", "垃圾分类投放点设置", "老年助餐服务", "道路破损", "噪声扰民",
                   "公交站点设置", "河道保洁", "学区划分")  # fmt: skip
 
-        def candidates(info, acts):
-            return acts if info.regular else [a for a in acts if info.active_on(a.date)]
-
         def attend(info, acts, k, missed=0.0, reception=False):
-            acts = candidates(info, acts)
-            k = min(k, len(acts))
-            order = rng.sample(range(len(acts)), len(acts))
-            chosen, rest = order[:k], order[k:]
-            for i in sorted(chosen):
-                p = Participation(activity_id=acts[i].pk, deputy_id=info.deputy.pk)
+            """Attend k of acts; each activity passed over gets a 请假/缺席 row with
+            probability `missed` (long lists: only one is considered, to stay linear)."""
+            if not info.regular:
+                acts = [a for a in acts if info.active_on(a[1])]
+            n = len(acts)
+            k = min(k, n)
+            extra = n - k if n <= 12 else min(1, n - k)
+            picks = rng.sample(range(n), k + extra)
+            deputy_id = info.deputy.pk
+            for i in sorted(picks[:k]):
+                p = Participation(activity_id=acts[i][0], deputy_id=deputy_id)
                 if reception:
                     if rng.random() < 0.2:
                         p.no_visitors = True
@@ -1056,33 +1063,42 @@ class DemoBuilder:
                             "issue": rng.choice(issues),
                         }
                 writer.add(p)
-            for i in sorted(rest):
+            for i in sorted(picks[k:]):
                 if rng.random() < missed:
                     status = (
                         AttendanceStatus.LEAVE if rng.random() < 0.7 else AttendanceStatus.ABSENT
                     )
                     writer.add(
-                        Participation(
-                            activity_id=acts[i].pk, deputy_id=info.deputy.pk, status=status
-                        )
+                        Participation(activity_id=acts[i][0], deputy_id=deputy_id, status=status)
                     )
 
+        sc_acts = {
+            year: events[(A.RESEARCH, year)]
+            + events[(A.INSPECTION, year)]
+            + events[(A.LAW_ENFORCEMENT, year)]
+            for year in YEARS
+        }
+        term_acts = {
+            rule: [a for year in YEARS for t in types for a in events[(t, year)]]
+            for rule, types in (
+                ("ART12_SC", (A.SC_MEETING, A.FORUM)),
+                ("ART12_GOV", (A.GOVERNMENT,)),
+            )
+        }
         for info in self.infos:
             for year in YEARS:
                 if not info.active_days(*year_window(year)):
                     continue
-                sc_acts = (events[(A.RESEARCH, year)] + events[(A.INSPECTION, year)]
-                           + events[(A.LAW_ENFORCEMENT, year)])  # fmt: skip
                 if self.is_short("NONE11_14", year, info):
                     k11, k14 = 0, 0
                 else:
                     k11 = rng.choice((0, 1, 1)) if self.is_short("ART11", year, info) else (
                         weighted(rng, ((2, 4), (3, 4), (4, 2))))  # fmt: skip
                     k14 = 1 if self.is_short("ART14", year, info) else rng.choice((2, 3, 3, 4))
-                attend(info, sc_acts, k11, missed=0.01)
+                attend(info, sc_acts[year], k11, missed=0.15)
                 attend(info, events[(A.GROUP, year, info.group)], k14, missed=0.35)
                 k13 = 0 if self.is_short("ART13", year, info) else rng.choice((1, 1, 2))
-                attend(info, events[(A.TRAINING, year)], k13, missed=0.03)
+                attend(info, events[(A.TRAINING, year)], k13, missed=0.1)
                 k16 = 1 if self.is_short("ART16", year, info) else rng.choice((2, 2, 3))
                 attend(info, events[(A.RECEPTION, year, info.group)], k16, reception=True)
                 if rng.random() < 0.15:
@@ -1090,16 +1106,12 @@ class DemoBuilder:
                 if rng.random() < 0.2:
                     attend(info, events[(A.OTHER, year)], 1)
             # Term rules: spread over the years in office.
-            for rule, types in (
-                ("ART12_SC", (A.SC_MEETING, A.FORUM)),
-                ("ART12_GOV", (A.GOVERNMENT,)),
-            ):
-                acts = [a for year in YEARS for t in types for a in events[(t, year)]]
+            for rule, acts in term_acts.items():
                 if info.index in self.short_term[rule]:
                     k = rng.choice((0, 1))
                 else:
                     k = weighted(rng, ((2, 5), (3, 3), (4, 2)))
-                attend(info, acts, k, missed=0.004)
+                attend(info, acts, k, missed=0.1)
         writer.flush()
         self.progress(_("活动参加情况"), writer.count)
 
@@ -1315,23 +1327,28 @@ class DemoBuilder:
             if p.status != P.WITHDRAWN:
                 for index in [lead, *cos]:
                     counted[index] = counted.get(index, 0) + 1
+        open_items = {}  # delegation -> proposals its deputies may co-sign
+        for item in items:
+            if item[0].status != P.WITHDRAWN:
+                open_items.setdefault(self.infos[item[3]].delegation, []).append(item)
         for info in self.infos:
-            if info.index in excluded:
+            if info.index in excluded or counted.get(info.index, 0) >= 2:
                 continue
-            for item in items:
-                if counted.get(info.index, 0) >= 2:
-                    break
-                p, cos, _u, lead, _y = item
+            candidates = open_items.get(info.delegation, [])
+            # Start at a random place so the extra co-signatures spread over the proposals.
+            start = rng.randrange(len(candidates)) if candidates else 0
+            for j in range(len(candidates)):
+                p, cos, _u, lead, _y = candidates[(start + j) % len(candidates)]
                 if (
-                    p.status != P.WITHDRAWN
-                    and len(cos) < 5
+                    len(cos) < 5
                     and lead != info.index
                     and info.index not in cos
-                    and self.infos[lead].delegation == info.delegation
                     and info.active_on(p.submitted_date)
                 ):
                     cos.append(info.index)
                     counted[info.index] = counted.get(info.index, 0) + 1
+                    if counted[info.index] >= 2:
+                        break
 
         Proposal.objects.bulk_create([item[0] for item in items], batch_size=BATCH)
         cos_writer = Writer(Cosignature)
