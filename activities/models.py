@@ -182,11 +182,20 @@ class LeaveRequest(models.Model):
         constraints = [
             # The secretary-general decides only after the delegation head has agreed.
             models.CheckConstraint(
-                condition=Q(sg_approved__isnull=True) | Q(head_approved=True),
+                # Spelled with isnull so that a NULL head decision fails the check (SQL's
+                # NULL = true is unknown, which a CHECK lets through).
+                condition=Q(sg_approved__isnull=True)
+                | Q(head_approved__isnull=False, head_approved=True),
                 name="leave_sg_after_head",
             ),
             models.CheckConstraint(
-                condition=~Q(status="approved") | Q(head_approved=True, sg_approved=True),
+                condition=~Q(status="approved")
+                | Q(
+                    head_approved__isnull=False,
+                    sg_approved__isnull=False,
+                    head_approved=True,
+                    sg_approved=True,
+                ),
                 name="leave_approved_needs_both",
             ),
             models.CheckConstraint(
