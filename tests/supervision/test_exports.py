@@ -215,3 +215,21 @@ def test_evaluation_views_query_count_is_bounded(
         client.get(reverse("evaluation:download"), {"year": 2025})
     with django_assert_max_num_queries(30):
         client.get(reverse("evaluation:index"), {"year": 2025})
+
+
+@pytest.mark.parametrize(
+    ("role", "evaluation", "ledger"),
+    [
+        (Role.OFFICE_STAFF, True, True),
+        (Role.LEADERSHIP, True, False),
+        (Role.TOWN_STAFF, False, True),
+        (Role.SECRETARY_GENERAL, False, False),
+    ],
+)
+def test_navigation_shows_the_pages_a_role_may_use(
+    town, make_user, client_for, role, evaluation, ledger
+):
+    scope = town if role == Role.TOWN_STAFF else None
+    html = client_for(make_user("u", roles=[(role, scope)])).get(reverse("home")).content.decode()
+    assert (reverse("evaluation:index") in html) == evaluation
+    assert (reverse("supervision:ledger_import") in html) == ledger
