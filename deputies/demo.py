@@ -348,10 +348,15 @@ def year_window(year: int) -> tuple[date, date]:
 
 
 class Writer:
-    """Buffers rows of one model and writes them with bulk_create in batches."""
+    """Buffers rows of one model and writes them with bulk_create in batches.
 
-    def __init__(self, model, after=None):
-        self.model, self.after, self.rows, self.count = model, after, [], 0
+    `log` (optional) hears about every 200,000 rows, so a large run shows it is moving.
+    """
+
+    EVERY = 200_000
+
+    def __init__(self, model, after=None, log=None):
+        self.model, self.after, self.log, self.rows, self.count = model, after, log, [], 0
 
     def add(self, obj):
         self.rows.append(obj)
@@ -363,8 +368,10 @@ class Writer:
             self.model.objects.bulk_create(self.rows, batch_size=BATCH)
             if self.after:
                 self.after(self.rows)
-            self.count += len(self.rows)
+            before, self.count = self.count, self.count + len(self.rows)
             self.rows = []
+            if self.log and before // self.EVERY != self.count // self.EVERY:
+                self.log(self.model._meta.verbose_name, self.count)
         return self.count
 
 
@@ -460,6 +467,10 @@ class DemoBuilder:
     def rng(self, stage: str) -> random.Random:
         # One stream per stage, so changing one stage leaves the others' data unchanged.
         return random.Random(f"{SEED}:{stage}")
+
+    def partial(self, label, n: int):
+        elapsed = time.monotonic() - self.started
+        self.log(f"  [{elapsed:6.1f}s] {label} {n:,} …")
 
     def progress(self, label: str, n: int | None = None):
         self.counts[label] = (self.counts.get(label, 0) + n) if n is not None else 0
@@ -835,7 +846,7 @@ class DemoBuilder:
 
     def sessions(self):
         rng = self.rng("sessions")
-        attendance = Writer(Attendance)
+        attendance = Writer(Attendance, log=self.partial)
         leave_writer = Writer(LeaveRequest)
         speech = Writer(Speech)
         secretary, head = self.users["secretary"], self.users["head"]
@@ -1038,7 +1049,7 @@ class DemoBuilder:
         events = {key: [(a.pk, a.date) for a in acts] for key, acts in events.items()}
         del rows
 
-        writer = Writer(Participation)
+        writer = Writer(Participation, log=self.partial)
         issues = ("小区停车难", "垃圾分类投放点设置", "老年助餐服务", "道路破损", "噪声扰民",
                   "公交站点设置", "河道保洁", "学区划分")  # fmt: skip
 
@@ -1131,7 +1142,7 @@ class DemoBuilder:
                 batch_size=BATCH,
             )
 
-        writer = Writer(Communication, after=link)
+        writer = Writer(Communication, after=link, log=self.partial)
         links = 0
         for info in self.infos:
             for year in YEARS:
@@ -1182,7 +1193,7 @@ class DemoBuilder:
 
     def liaison_communications(self):
         rng = self.rng("liaison_communications")
-        writer = Writer(LiaisonCommunication)
+        writer = Writer(LiaisonCommunication, log=self.partial)
         by_index = self.infos
         for member in self.sc_members:
             assigned = self.assigned[member.index]
@@ -1350,30 +1361,36 @@ class DemoBuilder:
                     if counted[info.index] >= 2:
                         break
 
-        Proposal.objects.bulk_create([item[0] for item in items], batch_size=BATCH)
-        cos_writer = Writer(Cosignature)
-        unit_writer = Writer(Proposal.handling_units.through)
-        eval_writer = Writer(ProposalEvaluation)
-        for p, cos, units, _lead, _year in items:
-            for index in cos:
-                cos_writer.add(Cosignature(proposal=p, deputy=self.infos[index].deputy))
-            for name in units:
-                unit_writer.add(
-                    Proposal.handling_units.through(
-                        proposal_id=p.pk, handlingunit_id=self.units[name].pk
-                    )
-                )
+        # Replies are set before the rows are written (an UPDATE of each would be slow).
+        overall_of = {}
+        for p, *_rest in items:
             if p.status in (P.REPLIED, P.CLOSED):
                 p.reply_date = min(
                     p.submitted_date + timedelta(days=rng.randint(60, 150)), DATA_END
                 )
                 p.reply = _("经认真研究，已将代表建议纳入年度工作计划，并落实专项资金推进实施。")
                 p.reopened = p.status == P.CLOSED and rng.random() < 0.03
-                overall = weighted(rng, ((Satisfaction.SATISFIED, 75), (Satisfaction.BASICALLY, 20),
-                                         (Satisfaction.UNSATISFIED, 5)))  # fmt: skip
+                overall_of[id(p)] = weighted(rng, ((Satisfaction.SATISFIED, 75),
+                                                   (Satisfaction.BASICALLY, 20),
+                                                   (Satisfaction.UNSATISFIED, 5)))  # fmt: skip
+        Proposal.objects.bulk_create([item[0] for item in items], batch_size=BATCH)
+        cos_writer = Writer(Cosignature)
+        unit_writer = Writer(Proposal.handling_units.through)
+        eval_writer = Writer(ProposalEvaluation)
+        for p, cos, units, _lead, _year in items:
+            for index in cos:
+                cos_writer.add(Cosignature(proposal_id=p.pk, deputy_id=self.infos[index].deputy.pk))
+            for name in units:
+                unit_writer.add(
+                    Proposal.handling_units.through(
+                        proposal_id=p.pk, handlingunit_id=self.units[name].pk
+                    )
+                )
+            overall = overall_of.get(id(p))
+            if overall:
                 eval_writer.add(
                     ProposalEvaluation(
-                        proposal=p,
+                        proposal_id=p.pk,
                         attitude=Satisfaction.SATISFIED if overall != Satisfaction.UNSATISFIED
                         else Satisfaction.BASICALLY,
                         result=overall,
@@ -1382,11 +1399,6 @@ class DemoBuilder:
                         else _("希望承办单位进一步加快落实进度。"),
                     )
                 )  # fmt: skip
-        Proposal.objects.bulk_update(
-            [item[0] for item in items if item[0].reply_date],
-            ["reply_date", "reply", "reopened"],
-            batch_size=BATCH,
-        )
         cos_writer.flush()
         unit_writer.flush()
         eval_writer.flush()

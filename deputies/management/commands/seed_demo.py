@@ -2,7 +2,9 @@
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from deputies import demo
@@ -24,8 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset=False, scale=1, **options):
         if scale < 1:
-            self.stderr.write(_("--scale 必须是正整数。"))
-            raise SystemExit(2)
+            raise CommandError(_("--scale 必须是正整数。"))
         if demo.demo_exists() and not reset:
             self.stdout.write(
                 _("演示数据已存在（届次“%(term)s”），未作改动；如需重建请加 --reset。")
@@ -34,11 +35,14 @@ class Command(BaseCommand):
             self.print_accounts()
             return
         started = time.monotonic()
-        if reset:
-            self.stdout.write(_("删除已有演示数据…"))
-            demo.reset_demo()
-        self.stdout.write(_("写入演示数据（规模 ×%(scale)s）…") % {"scale": scale})
-        demo.seed_demo(scale=scale, log=self.stdout.write)
+        quiet = options.get("verbosity", 1) < 1
+        # One transaction: a failed run leaves the previous demo data in place.
+        with transaction.atomic():
+            if reset:
+                self.stdout.write(_("删除已有演示数据…"))
+                demo.reset_demo()
+            self.stdout.write(_("写入演示数据（规模 ×%(scale)s）…") % {"scale": scale})
+            demo.seed_demo(scale=scale, log=(lambda line: None) if quiet else self.stdout.write)
         self.stdout.write(
             self.style.SUCCESS(
                 _("演示数据写入完成，用时 %(seconds).1f 秒。")
@@ -54,5 +58,11 @@ class Command(BaseCommand):
         header = (_("用户名"), _("密码"), _("角色"))
         width = max(len(r[0]) for r in rows) + 2
         self.stdout.write(f"  {header[0]:<{width}}{header[1]:<22}{header[2]}")
+        existing = set(
+            get_user_model()
+            .objects.filter(username__in=[r[0] for r in rows])
+            .values_list("username", flat=True)
+        )
         for username, password, role in rows:
-            self.stdout.write(f"  {username:<{width}}{password:<22}{role}")
+            missing = "" if username in existing else _("（账号不存在）")
+            self.stdout.write(f"  {username:<{width}}{password:<22}{role}{missing}")
