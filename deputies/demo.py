@@ -599,15 +599,14 @@ class DemoBuilder:
         """Service periods; terminations with by-elected successors; suspensions."""
         rng = self.rng("service")
         n = len(self.infos)
-        # The by-elected deputies are the last few of some delegations' lists: their codes
-        # come after those elected at the start, as on a real roster.
+        # The by-elected deputies are the last few of some delegations' lists (their codes
+        # come after those elected at the start, as on a real roster); each succeeds a
+        # deputy of the same delegation whose office ended.
         by_elected = set()
         terminated = {}
         n_replace = 4 * self.scale
         candidates = list(range(n))
         rng.shuffle(candidates)
-        # Pick distinct delegations' last deputies as successors, and an earlier deputy of
-        # the same delegation as the one who left.
         last_of = {}
         for info in self.infos:
             last_of.setdefault(info.delegation, []).append(info.index)
@@ -621,8 +620,9 @@ class DemoBuilder:
                        date(2025, 4, 30))  # fmt: skip
         reasons = (Termination.Reason.MOVED, Termination.Reason.RESIGNED, Termination.Reason.MOVED,
                    Termination.Reason.OTHER)  # fmt: skip
+        successors = {successor for _d, successor in slots[:n_replace]}
         for k, (d_index, successor) in enumerate(slots[:n_replace]):
-            pool = [i for i in last_of[d_index][:-3] if i not in terminated]
+            pool = [i for i in last_of[d_index] if i not in terminated and i not in successors]
             leaver = rng.choice(pool)
             left = leave_dates[k % len(leave_dates)]
             terminated[leaver] = (left, reasons[k % len(reasons)])
@@ -1002,7 +1002,7 @@ class DemoBuilder:
                         name = topic.format(n=sc_number)
                         organiser = self.committees[0]
                         place = "区人大常委会会议室"
-                    elif type_ in (A.SC_MEETING, A.FORUM, A.TRAINING):
+                    elif type_ in (A.FORUM, A.TRAINING):
                         name = f"{year}年{topic}（第{cn_number(k)}场）"
                         organiser = self.committees[0]
                         place = "区人大代表活动中心"
