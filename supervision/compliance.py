@@ -233,151 +233,311 @@ def active_days(
 
 
 # ---------------------------------------------------------------------------------------------
-# Counters: each returns {deputy_id: count} (or a richer dict) from one aggregate query.
+# Counting. One aggregate query per kind of record, grouped by deputy, run as plain SQL (the
+# ORM builds it; its per-row converters are skipped: at city scale they cost more than the
+# query). Records are not filtered by term: the dates bound them, and only the deputies being
+# evaluated are looked up in the results.
 
 
-@dataclass(frozen=True)
-class Window:
-    term: Term
-    year_start: date
-    year_end: date
+def _rows(queryset) -> list[tuple]:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
-    @property
-    def term_to_date_end(self) -> date:
-        return min(self.year_end, self.term.end_date)
+
+def _reach_sql(inner: str, times: int) -> str:
+    """Per person: how many others they reached at least 1, 2, …, `times` times."""
+    columns = ", ".join(f"SUM(CASE WHEN n >= {t} THEN 1 ELSE 0 END)" for t in range(1, times + 1))
+    return f"SELECT person_id, {columns} FROM ({inner}) reach GROUP BY person_id"
+
+
+class Context:
+    """One term and one evaluated year: the deputies, their days in office, and the counts
+    (each query run once, however many rules read it)."""
+
+    def __init__(self, term: Term, year: int, deputies: list[DeputyRef]):
+        self.term, self.year, self.deputies = term, year, deputies
+        self.year_start, self.year_end = date(year, 1, 1), date(year, 12, 31)
+        self.term_to_date_end = min(self.year_end, term.end_date)
+        self.year_days = _days(self.year_start, self.year_end)
+        self.term_days = term.days
+        self.last_year = year >= term.end_date.year
+        self.unmet_term_status = _term_status(False, year, term)
+        self._cache: dict = {}
+        self._load_days_in_office()
+
+    def _load_days_in_office(self) -> None:
+        services: dict[int, list] = defaultdict(list)
+        periods = ServicePeriod.objects.filter(deputy__term=self.term)
+        for deputy_id, start, end in _rows(
+            periods.values_list("deputy_id", "start_date", "end_date")
+        ):
+            services[deputy_id].append((start, end))
+        suspensions: dict[int, list] = defaultdict(list)
+        suspended = Suspension.objects.filter(deputy__term=self.term)
+        for deputy_id, start, end in _rows(
+            suspended.values_list("deputy_id", "start_date", "end_date")
+        ):
+            suspensions[deputy_id].append((start, end))
+        term, year_start, year_end = self.term, self.year_start, self.year_end
+        covers_year = term.start_date <= year_start and term.end_date >= year_end
+        whole_from = term.start_date if covers_year else date.min
+        self.active_year, self.active_term = [], []
+        for deputy in self.deputies:
+            own, off = services.get(deputy.pk, ()), suspensions.get(deputy.pk, ())
+            if not off and len(own) == 1 and own[0][0] <= whole_from and not own[0][1]:
+                # Most deputies: in office the whole term and year, never suspended.
+                self.active_year.append(self.year_days)
+                self.active_term.append(self.term_days)
+                continue
+            self.active_year.append(active_days(own, off, year_start, year_end))
+            self.active_term.append(active_days(own, off, term.start_date, term.end_date))
+
+    def days(self, rule: Rule) -> tuple[list[int], int]:
+        if rule.period == Period.TERM:
+            return self.active_term, self.term_days
+        return self.active_year, self.year_days
 
     def range_for(self, rule: Rule) -> tuple[date, date]:
         if rule.period == Period.TERM:
             return self.term.start_date, self.term_to_date_end
         return self.year_start, self.year_end
 
+    def once(self, key, load):
+        if key not in self._cache:
+            self._cache[key] = load()
+        return self._cache[key]
 
-def _session_counts(window: Window) -> dict[int, dict[str, int]]:
-    rows = (
-        Attendance.objects.filter(
-            deputy__term=window.term, meeting__date__range=(window.year_start, window.year_end)
+    # -- the counts ------------------------------------------------------------------------
+
+    def session(self) -> dict[int, tuple[int, int, int]]:
+        """{deputy: (meetings on the roll, attended or on leave, unexcused absences)}."""
+        qs = (
+            Attendance.objects.filter(
+                meeting__date__range=(self.year_start, self.year_end), meeting__term=self.term
+            )
+            .values("deputy_id")
+            .annotate(
+                roll=Count("pk"),
+                kept=Count("pk", filter=Q(status__in=[AttendanceStatus.PRESENT,
+                                                      AttendanceStatus.LEAVE])),
+                absent=Count("pk", filter=Q(status=AttendanceStatus.ABSENT)),
+            )
+        )  # fmt: skip
+        return self.once("session", lambda: {row[0]: row[1:] for row in _rows(qs)})
+
+    def speeches(self) -> dict[int, int]:
+        qs = (
+            Speech.objects.filter(date__range=(self.year_start, self.year_end))
+            .values("deputy_id")
+            .annotate(n=Count("pk"))
         )
-        .values("deputy_id")
-        .annotate(
-            roll=Count("pk"),
-            kept=Count(
-                "pk", filter=Q(status__in=[AttendanceStatus.PRESENT, AttendanceStatus.LEAVE])
-            ),
-            absent=Count("pk", filter=Q(status=AttendanceStatus.ABSENT)),
+        return self.once("speeches", lambda: dict(_rows(qs)))
+
+    def activities(self) -> dict[int, dict[str, int]]:
+        """{deputy: {rule code: attended activities of its types in its period}}."""
+
+        def load():
+            rules = [r for r in RULES if r.counts == Counts.ACTIVITIES]
+            annotations = {
+                rule.code: Count(
+                    "pk",
+                    filter=Q(
+                        activity__type__in=rule.activity_types,
+                        activity__date__range=self.range_for(rule),
+                    ),
+                )  # fmt: skip
+                for rule in rules
+            }
+            qs = (
+                Participation.objects.filter(
+                    status=AttendanceStatus.PRESENT,
+                    activity__type__in=sorted({t for r in rules for t in r.activity_types}),
+                    activity__date__range=(
+                        min(self.range_for(r)[0] for r in rules),
+                        self.year_end,
+                    ),
+                )
+                .values("deputy_id")
+                .annotate(**annotations)
+            )
+            codes = list(annotations)
+            return {row[0]: dict(zip(codes, row[1:], strict=True)) for row in _rows(qs)}
+
+        return self.once("activities", load)
+
+    def constituents_reached(self, times: int) -> dict[int, tuple[int, ...]]:
+        """{deputy: (constituents reached ≥1 time, ≥2 times, …)}; only a constituent on the
+        deputy's own list counts."""
+        through = Communication.constituents.through._meta.db_table
+        comm = Communication._meta.db_table
+        constituent = Communication.constituents.field.related_model._meta.db_table
+        inner = f"""
+            SELECT c.deputy_id AS person_id, cc.constituent_id AS other_id, COUNT(*) AS n
+            FROM {through} cc
+            JOIN {comm} c ON c.id = cc.communication_id
+            JOIN {constituent} k ON k.id = cc.constituent_id AND k.deputy_id = c.deputy_id
+            WHERE c.date BETWEEN %s AND %s
+            GROUP BY c.deputy_id, cc.constituent_id
+        """
+        return self.once(("voters", times), lambda: self._reach(inner, times))
+
+    def deputies_reached(self, times: int) -> dict[int, tuple[int, ...]]:
+        """{SC member: (deputies reached ≥1 time, ≥2 times, …)}."""
+        inner = f"""
+            SELECT member_id AS person_id, deputy_id AS other_id, COUNT(*) AS n
+            FROM {LiaisonCommunication._meta.db_table}
+            WHERE date BETWEEN %s AND %s
+            GROUP BY member_id, deputy_id
+        """
+        return self.once(("liaison", times), lambda: self._reach(inner, times))
+
+    def _reach(self, inner: str, times: int) -> dict[int, tuple[int, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(_reach_sql(inner, times), [self.year_start, self.year_end])
+            return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in cursor.fetchall()}
+
+    def proposals(self) -> dict[int, int]:
+        """Distinct proposals led or co-signed in the term to date, not withdrawn."""
+
+        def load():
+            proposal, cosign = Proposal._meta.db_table, Cosignature._meta.db_table
+            params = [self.term.pk, self.term.start_date, self.term_to_date_end,
+                      Proposal.Status.WITHDRAWN]  # fmt: skip
+            sql = f"""
+                SELECT deputy_id, COUNT(DISTINCT proposal_id) FROM (
+                    SELECT p.lead_id AS deputy_id, p.id AS proposal_id FROM {proposal} p
+                    WHERE p.term_id = %s AND p.submitted_date BETWEEN %s AND %s
+                      AND p.status <> %s
+                    UNION
+                    SELECT cs.deputy_id AS deputy_id, p.id AS proposal_id FROM {cosign} cs
+                    JOIN {proposal} p ON p.id = cs.proposal_id
+                    WHERE p.term_id = %s AND p.submitted_date BETWEEN %s AND %s
+                      AND p.status <> %s
+                ) signed GROUP BY deputy_id
+            """
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params * 2)
+                return dict(cursor.fetchall())
+
+        return self.once("proposals", load)
+
+    def reports(self) -> dict[int, int]:
+        qs = (
+            ConstituencyReport.objects.filter(
+                date__range=(self.term.start_date, self.term_to_date_end)
+            )
+            .values("deputy_id")
+            .annotate(n=Count("pk"))
         )
-    )
-    return {row["deputy_id"]: row for row in rows}
+        return self.once("reports", lambda: dict(_rows(qs)))
 
 
-def _speech_counts(window: Window) -> dict[int, int]:
-    rows = (
-        Speech.objects.filter(
-            deputy__term=window.term, date__range=(window.year_start, window.year_end)
-        )
-        .values("deputy_id")
-        .annotate(n=Count("pk"))
-    )
-    return {row["deputy_id"]: row["n"] for row in rows}
+# ---------------------------------------------------------------------------------------------
+# Rules: one function per kind of counting, evaluating a rule for every deputy of a context.
 
 
-def _activity_counts(window: Window, rules: list[Rule]) -> dict[int, dict[str, int]]:
-    """One query: per deputy, attended activities of each rule's types in its period."""
-    if not rules:
-        return {}
-    annotations = {}
-    for rule in rules:
-        start, end = window.range_for(rule)
-        annotations[rule.code] = Count(
-            "pk",
-            filter=Q(activity__type__in=rule.activity_types, activity__date__range=(start, end)),
-        )
-    earliest = min(window.range_for(rule)[0] for rule in rules)
-    types = sorted({t for rule in rules for t in rule.activity_types})
-    rows = (
-        Participation.objects.filter(
-            deputy__term=window.term,
-            status=AttendanceStatus.PRESENT,
-            activity__type__in=types,
-            activity__date__range=(earliest, window.year_end),
-        )
-        .values("deputy_id")
-        .annotate(**annotations)
-    )
-    return {row["deputy_id"]: row for row in rows}
+NOT_APPLICABLE = Status.NOT_APPLICABLE
 
 
-def _reach_counts(sql: str, params: list, times: int) -> dict[int, list[int]]:
-    """{person: [people reached ≥1 time, ≥2 times, …, ≥`times` times]} from a grouped query."""
-    thresholds = ", ".join(
-        f"SUM(CASE WHEN n >= {t} THEN 1 ELSE 0 END)" for t in range(1, times + 1)
-    )
-    query = f"SELECT person_id, {thresholds} FROM ({sql}) reach GROUP BY person_id"
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        return {row[0]: [int(v or 0) for v in row[1:]] for row in cursor.fetchall()}
+def _unmet_status(rule: Rule, ctx: Context) -> Status:
+    return ctx.unmet_term_status if rule.period == Period.TERM else Status.SHORTFALL
 
 
-def _constituent_counts(window: Window, times: int) -> dict[int, list[int]]:
-    through = Communication.constituents.through._meta.db_table
-    comm = Communication._meta.db_table
-    deputy = Deputy._meta.db_table
-    constituent = Communication.constituents.field.related_model._meta.db_table
-    sql = f"""
-        SELECT c.deputy_id AS person_id, cc.constituent_id AS other_id, COUNT(*) AS n
-        FROM {through} cc
-        JOIN {comm} c ON c.id = cc.communication_id
-        JOIN {deputy} d ON d.id = c.deputy_id
-        JOIN {constituent} k ON k.id = cc.constituent_id AND k.deputy_id = c.deputy_id
-        WHERE d.term_id = %s AND c.date BETWEEN %s AND %s
-        GROUP BY c.deputy_id, cc.constituent_id
-    """
-    return _reach_counts(sql, [window.term.pk, window.year_start, window.year_end], times)
+def _judge(rule: Rule, ctx: Context, achieved: int, required: int, times=None) -> RuleResult:
+    status = Status.MET if achieved >= required else _unmet_status(rule, ctx)
+    return RuleResult(rule, achieved, required, True, status, times)
 
 
-def _liaison_counts(window: Window, times: int) -> dict[int, list[int]]:
-    table = LiaisonCommunication._meta.db_table
-    deputy = Deputy._meta.db_table
-    sql = f"""
-        SELECT lc.member_id AS person_id, lc.deputy_id AS other_id, COUNT(*) AS n
-        FROM {table} lc
-        JOIN {deputy} d ON d.id = lc.member_id
-        WHERE d.term_id = %s AND lc.date BETWEEN %s AND %s
-        GROUP BY lc.member_id, lc.deputy_id
-    """
-    return _reach_counts(sql, [window.term.pk, window.year_start, window.year_end], times)
+def _evaluate_session(rule: Rule, ctx: Context) -> list[RuleResult]:
+    """ART7: attended or on approved leave, out of the meetings on the deputy's roll."""
+    session, active, _ = ctx.session(), *ctx.days(rule)
+    results = []
+    for deputy, days in zip(ctx.deputies, active, strict=True):
+        roll, kept, _absent = session.get(deputy.pk, (0, 0, 0))
+        if roll and days > 0:
+            results.append(_judge(rule, ctx, kept, roll))
+        else:
+            results.append(RuleResult(rule, kept, roll, False, NOT_APPLICABLE))
+    return results
 
 
-def _proposal_counts(window: Window) -> dict[int, int]:
-    """Distinct proposals led or co-signed in the term to date, not withdrawn."""
-    proposal = Proposal._meta.db_table
-    cosign = Cosignature._meta.db_table
-    params = [window.term.pk, window.term.start_date, window.term_to_date_end]
-    sql = f"""
-        SELECT deputy_id, COUNT(DISTINCT proposal_id) FROM (
-            SELECT p.lead_id AS deputy_id, p.id AS proposal_id FROM {proposal} p
-            WHERE p.term_id = %s AND p.submitted_date BETWEEN %s AND %s AND p.status <> %s
-            UNION
-            SELECT cs.deputy_id AS deputy_id, p.id AS proposal_id FROM {cosign} cs
-            JOIN {proposal} p ON p.id = cs.proposal_id
-            WHERE p.term_id = %s AND p.submitted_date BETWEEN %s AND %s AND p.status <> %s
-        ) signed GROUP BY deputy_id
-    """
-    withdrawn = Proposal.Status.WITHDRAWN
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, withdrawn, *params, withdrawn])
-        return dict(cursor.fetchall())
+def _evaluate_speeches(rule: Rule, ctx: Context) -> list[RuleResult]:
+    """ART8: unscaled, for deputies with a session meeting on their roll that year."""
+    session, speeches, (active, _) = ctx.session(), ctx.speeches(), ctx.days(rule)
+    results = []
+    for deputy, days in zip(ctx.deputies, active, strict=True):
+        achieved = speeches.get(deputy.pk, 0)
+        if days > 0 and deputy.pk in session:
+            results.append(_judge(rule, ctx, achieved, rule.quota))
+        else:
+            results.append(RuleResult(rule, achieved, rule.quota, False, NOT_APPLICABLE))
+    return results
 
 
-def _report_counts(window: Window) -> dict[int, int]:
-    rows = (
-        ConstituencyReport.objects.filter(
-            deputy__term=window.term,
-            date__range=(window.term.start_date, window.term_to_date_end),
-        )
-        .values("deputy_id")
-        .annotate(n=Count("pk"))
-    )
-    return {row["deputy_id"]: row["n"] for row in rows}
+def _scaled_counts(rule: Rule, ctx: Context, counts) -> list[RuleResult]:
+    """A count against the quota scaled by days in office; 不适用 with none."""
+    active, period = ctx.days(rule)
+    quota, met, unmet = rule.quota, Status.MET, _unmet_status(rule, ctx)
+    full = scaled(quota, period, period)
+    results = []
+    append = results.append
+    # The hot loop of the evaluation (8 rules × every deputy): kept free of calls it can avoid.
+    for deputy, days in zip(ctx.deputies, active, strict=True):
+        achieved = counts(deputy.pk)
+        if days > 0:
+            required = full if days == period else scaled(quota, days, period)
+            append(RuleResult(rule, achieved, required, True,
+                              met if achieved >= required else unmet))  # fmt: skip
+        else:
+            append(RuleResult(rule, achieved, 0, False, NOT_APPLICABLE))
+    return results
+
+
+def _evaluate_activities(rule: Rule, ctx: Context) -> list[RuleResult]:
+    activities, none = ctx.activities(), {}
+    return _scaled_counts(rule, ctx, lambda pk: activities.get(pk, none).get(rule.code, 0))
+
+
+def _evaluate_proposals(rule: Rule, ctx: Context) -> list[RuleResult]:
+    proposals = ctx.proposals()
+    return _scaled_counts(rule, ctx, lambda pk: proposals.get(pk, 0))
+
+
+def _evaluate_reports(rule: Rule, ctx: Context) -> list[RuleResult]:
+    reports = ctx.reports()
+    return _scaled_counts(rule, ctx, lambda pk: reports.get(pk, 0))
+
+
+def _evaluate_reach(rule: Rule, ctx: Context) -> list[RuleResult]:
+    """ART15: ceil(quota·f) people, each reached ceil(times·f) times. The SC-liaison rule
+    applies to standing-committee members only."""
+    sc_only = rule.counts == Counts.LIAISON_DEPUTIES
+    reach = ctx.deputies_reached(rule.times) if sc_only else ctx.constituents_reached(rule.times)
+    active, period = ctx.days(rule)
+    results = []
+    for deputy, days in zip(ctx.deputies, active, strict=True):
+        times = scaled(rule.times, days, period)
+        counts = reach.get(deputy.pk)
+        achieved = counts[times - 1] if counts and times else 0
+        if days > 0 and (deputy.is_sc_member or not sc_only):
+            required = scaled(rule.quota, days, period)
+            results.append(_judge(rule, ctx, achieved, required, times))
+        else:
+            results.append(RuleResult(rule, achieved, 0, False, NOT_APPLICABLE, times or None))
+    return results
+
+
+EVALUATORS = {
+    Counts.SESSION_ATTENDANCE: _evaluate_session,
+    Counts.SPEECHES: _evaluate_speeches,
+    Counts.ACTIVITIES: _evaluate_activities,
+    Counts.CONSTITUENTS: _evaluate_reach,
+    Counts.LIAISON_DEPUTIES: _evaluate_reach,
+    Counts.PROPOSALS: _evaluate_proposals,
+    Counts.CONSTITUENCY_REPORTS: _evaluate_reports,
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -418,158 +578,83 @@ def evaluate_year(
     return Evaluation(year=year, terms=terms, rows=rows)
 
 
-def _evaluate_term_year(
-    year: int, term: Term, deputy_ids: list[int] | None
-) -> list[DeputyEvaluation]:
-    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
-    window = Window(term, year_start, year_end)
-
-    in_office = Deputy.objects.in_term(term).in_office_between(year_start, year_end)
+def _deputies_in_office(term: Term, year: int, deputy_ids) -> list[DeputyRef]:
+    in_office = Deputy.objects.in_term(term).in_office_between(date(year, 1, 1), date(year, 12, 31))
     if deputy_ids is not None:
         in_office = in_office.filter(pk__in=deputy_ids)
     delegations = {d.pk: d for d in Delegation.objects.all()}
     groups = {g.pk: g for g in DeputyGroup.objects.filter(term=term)}
-    deputies = [
+    fields = ("pk", "code", "name", "delegation_id", "group_id", "is_sc_member")
+    return [
         DeputyRef(pk, code, name, delegations[delegation_id], groups.get(group_id), sc)
-        for pk, code, name, delegation_id, group_id, sc in in_office.order_by("code").values_list(
-            "pk", "code", "name", "delegation_id", "group_id", "is_sc_member"
+        for pk, code, name, delegation_id, group_id, sc in _rows(
+            in_office.order_by("code").values_list(*fields)
         )
     ]
+
+
+def _evaluate_term_year(
+    year: int, term: Term, deputy_ids: list[int] | None
+) -> list[DeputyEvaluation]:
+    deputies = _deputies_in_office(term, year, deputy_ids)
     if not deputies:
         return []
-
-    services: dict[int, list] = defaultdict(list)
-    for deputy_id, start, end in ServicePeriod.objects.filter(deputy__term=term).values_list(
-        "deputy_id", "start_date", "end_date"
-    ):
-        services[deputy_id].append((start, end))
-    suspensions: dict[int, list] = defaultdict(list)
-    for deputy_id, start, end in Suspension.objects.filter(deputy__term=term).values_list(
-        "deputy_id", "start_date", "end_date"
-    ):
-        suspensions[deputy_id].append((start, end))
-
-    activity_rules = [r for r in RULES if r.counts == Counts.ACTIVITIES]
-    session = _session_counts(window)
-    speeches = _speech_counts(window)
-    activities = _activity_counts(window, activity_rules)
-    voter_rule = next((r for r in RULES if r.counts == Counts.CONSTITUENTS), None)
-    liaison_rule = next((r for r in RULES if r.counts == Counts.LIAISON_DEPUTIES), None)
-    voters = _constituent_counts(window, voter_rule.times) if voter_rule else {}
-    liaisons = _liaison_counts(window, liaison_rule.times) if liaison_rule else {}
-    proposals = _proposal_counts(window)
-    reports = _report_counts(window)
-
-    year_days = _days(year_start, year_end)
-    term_days = term.days
-    # Looked up once, not per deputy and rule: this loop runs 12 × 20,000 times at city scale.
-    plan = [
-        (rule, rule.counts, rule.period == Period.TERM, rule.quota, rule.times, rule.code)
-        for rule in RULES
-    ]
-    unmet_term_status = _term_status(False, year, term)
-    grounds = art29_grounds()
-    no_counts: dict = {}
+    ctx = Context(term, year, deputies)
+    by_rule = [EVALUATORS[rule.counts](rule, ctx) for rule in RULES]
+    session = ctx.session()
+    reasons = Art29Reasons()
     evaluations = []
-    for deputy in deputies:
-        pk = deputy.pk
-        own_services = services.get(pk, ())
-        own_suspensions = suspensions.get(pk, ())
-        active_year = active_days(own_services, own_suspensions, year_start, year_end)
-        active_term = active_days(own_services, own_suspensions, term.start_date, term.end_date)
-        roll = session.get(pk, no_counts)
-        on_roll = roll.get("roll", 0)
-        deputy_activities = activities.get(pk, no_counts)
-        results = []
-        for rule, counts, is_term, quota, times, code in plan:
-            active, days = (active_term, term_days) if is_term else (active_year, year_days)
-            times_required = None
-            applies = active > 0
-            if counts == Counts.SESSION_ATTENDANCE:
-                required, achieved = on_roll, roll.get("kept", 0)
-                applies = applies and on_roll > 0
-            elif counts == Counts.SPEECHES:
-                required, achieved = quota, speeches.get(pk, 0)
-                applies = applies and on_roll > 0
-            elif counts == Counts.ACTIVITIES:
-                required = scaled(quota, active, days)
-                achieved = deputy_activities.get(code, 0)
-            elif counts == Counts.CONSTITUENTS or counts == Counts.LIAISON_DEPUTIES:
-                if counts == Counts.LIAISON_DEPUTIES:
-                    applies = applies and deputy.is_sc_member
-                    reach = liaisons.get(pk)
-                else:
-                    reach = voters.get(pk)
-                required = scaled(quota, active, days)
-                times_required = scaled(times, active, days)
-                achieved = reach[times_required - 1] if reach and times_required else 0
-            elif counts == Counts.PROPOSALS:
-                required, achieved = scaled(quota, active, days), proposals.get(pk, 0)
-            elif counts == Counts.CONSTITUENCY_REPORTS:
-                required, achieved = scaled(quota, active, days), reports.get(pk, 0)
-            else:  # pragma: no cover - a new Counts kind needs a counter above
-                raise ValueError(f"no counter for {counts}")
-
-            if not applies:
-                status = Status.NOT_APPLICABLE
-            elif achieved >= required:
-                status = Status.MET
-            else:
-                status = unmet_term_status if is_term else Status.SHORTFALL
-            results.append(RuleResult(rule, achieved, required, applies, status, times_required))
-
+    for i, (deputy, results) in enumerate(zip(deputies, zip(*by_rule, strict=True), strict=True)):
         evaluation = DeputyEvaluation(
             deputy=deputy,
             term=term,
             year=year,
-            active_days_year=active_year,
-            active_days_term=active_term,
-            results=results,
-            absences=roll.get("absent", 0),
+            active_days_year=ctx.active_year[i],
+            active_days_term=ctx.active_term[i],
+            results=list(results),
+            absences=session.get(deputy.pk, (0, 0, 0))[2],
         )
-        evaluation.interview_reasons = interview_reasons(evaluation, grounds)
+        evaluation.interview_reasons = reasons(evaluation)
         evaluations.append(evaluation)
     return evaluations
 
 
-def art29_grounds() -> dict[Art29, list[int]]:
-    """For each Art. 29 ground, the positions in RULES of the rules it rests on."""
-    grounds: dict[Art29, list[int]] = {ground: [] for ground in Art29}
-    for index, rule in enumerate(RULES):
-        if rule.art29:
-            grounds[rule.art29].append(index)
-    return grounds
-
-
-def interview_reasons(
-    evaluation: DeputyEvaluation, grounds: dict[Art29, list[int]] | None = None
-) -> list[str]:
-    """The Art. 29 reasons that apply (DESIGN.md "Interview/warning candidates").
+class Art29Reasons:
+    """The Art. 29 reasons that apply to a deputy (DESIGN.md "Interview/warning candidates").
 
     A reason resting on a rule that is 不适用 for the deputy does not count.
     """
-    grounds = grounds or art29_grounds()
-    results = evaluation.results
-    reasons = []
-    if any(results[i].applies for i in grounds[Art29.ABSENCE]) and evaluation.absences > 0:
-        reasons.append(str(REASON_ABSENCE))
-    collective = [results[i] for i in grounds[Art29.COLLECTIVE]]
-    if (
-        collective
-        and all(r.applies for r in collective)
-        and not any(r.achieved for r in collective)
-    ):
-        reasons.append(str(REASON_NO_ACTIVITY))
-    if any(
-        results[i].applies and results[i].achieved < results[i].required
-        for i in grounds[Art29.CONTACT]
-    ):
-        reasons.append(str(REASON_VOTERS))
-    proposals = [results[i] for i in grounds[Art29.PROPOSAL]]
-    last_year = evaluation.year >= evaluation.term.end_date.year
-    if last_year and proposals and all(r.applies and r.achieved == 0 for r in proposals):
-        reasons.append(str(REASON_NO_PROPOSAL))
-    return reasons
+
+    def __init__(self):
+        self.grounds: dict[Art29, list[int]] = {ground: [] for ground in Art29}
+        for index, rule in enumerate(RULES):
+            if rule.art29:
+                self.grounds[rule.art29].append(index)
+        # Translated once, not once per deputy.
+        self.texts = [str(REASON_ABSENCE), str(REASON_NO_ACTIVITY), str(REASON_VOTERS),
+                      str(REASON_NO_PROPOSAL)]  # fmt: skip
+
+    def __call__(self, evaluation: DeputyEvaluation) -> list[str]:
+        results, grounds = evaluation.results, self.grounds
+        reasons = []
+        if evaluation.absences and any(results[i].applies for i in grounds[Art29.ABSENCE]):
+            reasons.append(self.texts[0])
+        collective = [results[i] for i in grounds[Art29.COLLECTIVE]]
+        if collective and all(r.applies and not r.achieved for r in collective):
+            reasons.append(self.texts[1])
+        for i in grounds[Art29.CONTACT]:
+            if results[i].applies and results[i].achieved < results[i].required:
+                reasons.append(self.texts[2])
+                break
+        proposals = [results[i] for i in grounds[Art29.PROPOSAL]]
+        last_year = evaluation.year >= evaluation.term.end_date.year
+        if last_year and proposals and all(r.applies and r.achieved == 0 for r in proposals):
+            reasons.append(self.texts[3])
+        return reasons
+
+
+def interview_reasons(evaluation: DeputyEvaluation) -> list[str]:
+    return Art29Reasons()(evaluation)
 
 
 def group_report_statuses(year: int, terms: list[Term]) -> list[GroupReportStatus]:
