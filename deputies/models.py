@@ -171,6 +171,8 @@ class Deputy(models.Model):
     constituency = models.CharField(_("选区"), max_length=100, blank=True)
     mobile = models.CharField(_("手机号码"), max_length=20, blank=True)
     is_sc_member = models.BooleanField(_("常委会组成人员"), default=False)
+    # 拼音首字母 of the name, for search ("zs" finds 张三); kept by deputies.services.
+    name_initials = models.CharField(_("姓名拼音首字母"), max_length=50, blank=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -6,9 +6,10 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from jdrenda.xlsx import write_table
+
 from .compliance import Evaluation
 from .rules import RULES, Counts
-from .xlsx import write_table
 
 EVALUATION_SHEET = "年度履职评价"
 SHORTFALL_SHEET = "未达标名单"

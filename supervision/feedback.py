@@ -26,12 +26,19 @@ from activities.models import (
     Participation,
     Speech,
 )
+from jdrenda.xlsx import (
+    FORMULA_PREFIXES,
+    HEADER_FILL,
+    HEADER_FONT,
+    RED_FILL,
+    RED_FONT,
+    display_width,
+)
 from proposals.models import Proposal
 
 from .compliance import DeputyEvaluation, Evaluation, Status, evaluate_year
 from .models import ConstituencyReport
 from .rules import RULES, Counts, Period
-from .xlsx import FORMULA_PREFIXES, HEADER_FILL, HEADER_FONT, RED_FILL, RED_FONT, display_width
 
 BATCH = 500
 

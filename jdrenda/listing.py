@@ -1,0 +1,48 @@
+"""What every list page shares: sorting by an allowed column, pagination, and exporting what
+the list shows to xlsx. Domain-free; each app's views pass their scoped QuerySet in."""
+
+from collections.abc import Iterable, Sequence
+from io import BytesIO
+from urllib.parse import quote
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpResponse
+from openpyxl import Workbook
+
+from .xlsx import write_table
+
+PER_PAGE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def sort(request, queryset, allowed: dict[str, str], default: str):
+    """Order by `?sort=key` (or `-key`) when key is in `allowed` ({key: ORM field}).
+
+    Returns (queryset, current sort key) so the template can mark the column.
+    """
+    key = request.GET.get("sort") or default
+    descending = key.startswith("-")
+    field = allowed.get(key.lstrip("-"))
+    if field is None:
+        key, descending, field = default, default.startswith("-"), allowed[default.lstrip("-")]
+    return queryset.order_by(f"-{field}" if descending else field, "pk"), key
+
+
+def paginate(request, queryset, per_page: int = PER_PAGE) -> Page:
+    """The page `?page=N` of the list; out-of-range numbers give the last page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def wants_xlsx(request) -> bool:
+    return request.GET.get("format") == "xlsx"
+
+
+def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
+    """An xlsx download of exactly what a list shows (all pages, same filters and order)."""
+    wb = Workbook(write_only=True)
+    write_table(wb.create_sheet("列表"), list(header), [list(row) for row in rows])
+    buffer = BytesIO()
+    wb.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
