@@ -16,5 +16,6 @@ urlpatterns = [
     path("proposals/", include("proposals.urls")),
     path("supervision/", include("supervision.urls")),
     path("evaluation/", include("supervision.export_urls")),
+    path("notifications/", include("supervision.notification_urls")),
     path("healthz", deputy_views.healthz, name="healthz"),
 ]
