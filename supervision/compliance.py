@@ -273,7 +273,8 @@ class Context:
         for deputy_id, start, end in _rows(
             periods.values_list("deputy_id", "start_date", "end_date")
         ):
-            services[deputy_id].append((start, end))
+            # A blank end means in office until the term ends, never beyond it.
+            services[deputy_id].append((start, min(end or self.term.end_date, self.term.end_date)))
         suspensions: dict[int, list] = defaultdict(list)
         suspended = Suspension.objects.filter(deputy__term=self.term)
         for deputy_id, start, end in _rows(
@@ -286,7 +287,8 @@ class Context:
         self.active_year, self.active_term = [], []
         for deputy in self.deputies:
             own, off = services.get(deputy.pk, ()), suspensions.get(deputy.pk, ())
-            if not off and len(own) == 1 and own[0][0] <= whole_from and not own[0][1]:
+            whole = len(own) == 1 and own[0][0] <= whole_from and own[0][1] >= term.end_date
+            if whole and not off:
                 # Most deputies: in office the whole term and year, never suspended.
                 self.active_year.append(self.year_days)
                 self.active_term.append(self.term_days)
@@ -579,7 +581,20 @@ def evaluate_year(
 
 
 def _deputies_in_office(term: Term, year: int, deputy_ids) -> list[DeputyRef]:
-    in_office = Deputy.objects.in_term(term).in_office_between(date(year, 1, 1), date(year, 12, 31))
+    # The part of the year inside the term; a blank service end stops at the term's end.
+    start, end = max(date(year, 1, 1), term.start_date), min(date(year, 12, 31), term.end_date)
+    if start > end:
+        return []
+    # One filter() call: both conditions on the same service period (chained filters on a
+    # multi-valued relation would match a deputy whose two periods straddle the year).
+    in_office = (
+        Deputy.objects.in_term(term)
+        .filter(
+            Q(service_periods__start_date__lte=end)
+            & (Q(service_periods__end_date__isnull=True) | Q(service_periods__end_date__gte=start))
+        )
+        .distinct()
+    )
     if deputy_ids is not None:
         in_office = in_office.filter(pk__in=deputy_ids)
     delegations = {d.pk: d for d in Delegation.objects.all()}

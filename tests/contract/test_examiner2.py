@@ -1,0 +1,52 @@
+"""Examiner's probes of the import and export contracts: edge cases the main suite leaves out.
+
+Black-box, like the rest of tests/contract: ledger workbooks in, evaluation workbook out.
+"""
+
+from datetime import date
+
+from .builders import Ledger
+from .harness import NA, RULES, evaluation, export, run_import
+
+Y = 2025
+
+
+def _rules(row):
+    return [row[rule] for rule in RULES]
+
+
+def test_a_blank_service_end_stops_at_the_term_end(db, tmp_path):
+    # 任职结束日期 blank means "in office", i.e. until the term ends: a deputy with a blank end
+    # and one whose end is the term's last day are in office for the same days. The term
+    # ends mid-year, so the year's quotas are scaled (181 of 365 days in 2026).
+    ledger = Ledger(term="第六届", start=date(2021, 7, 1), end=date(2026, 6, 30))
+    ledger.deputy("BE01")
+    ledger.deputy("BE02", end=date(2026, 6, 30))
+    run_import(ledger.save(tmp_path / "ledger.xlsx"), "第六届")
+    rows = evaluation(export(tmp_path, 2026, "第六届"))
+
+    assert _rules(rows["BE01"]) == _rules(rows["BE02"])
+    assert rows["BE01"]["常委会组织活动"] == "0/1"  # (2*181 + 364)//365 = 1
+    assert rows["BE01"]["联系选民"] == "0/3"  # (5*181 + 364)//365 = 3
+
+
+def test_no_row_for_a_year_outside_the_named_term(db, tmp_path):
+    ledger = Ledger().deputy("OT01")  # 第八届: 2024-2025, OT01 with a blank end
+    run_import(ledger.save(tmp_path / "ledger.xlsx"))
+    assert evaluation(export(tmp_path, 2026)) == {}  # --term 第八届, year after its end
+    assert evaluation(export(tmp_path, 2023, name="before.xlsx")) == {}
+
+
+def test_no_row_for_a_deputy_out_of_office_all_year_between_two_periods(db, tmp_path):
+    # Left at the end of 2022, came back in 2024: not in office at any time in 2023.
+    ledger = Ledger(term="第九届", start=date(2022, 1, 1), end=date(2026, 12, 31))
+    ledger.deputy("GP01", end=date(2022, 12, 31))
+    ledger.deputy("GP01", start=date(2024, 1, 1))
+    ledger.deputy("GP02")
+    run_import(ledger.save(tmp_path / "ledger.xlsx"), "第九届")
+
+    assert set(evaluation(export(tmp_path, 2023, "第九届"))) == {"GP02"}
+    rows = evaluation(export(tmp_path, 2024, "第九届", name="2024.xlsx"))
+    assert set(rows) == {"GP01", "GP02"}
+    assert rows["GP01"]["常委会组织活动"] == "0/2"
+    assert rows["GP01"]["联系代表"] == NA
