@@ -9,7 +9,18 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from deputies.models import Delegation, Deputy, DeputyGroup, ServicePeriod, Suspension, Term
+from activities.models import Activity, Meeting, Speech
+from deputies.models import (
+    Constituent,
+    Delegation,
+    Deputy,
+    DeputyGroup,
+    Organiser,
+    ServicePeriod,
+    Suspension,
+    Term,
+)
+from proposals.models import HandlingUnit, Proposal
 
 from . import schema as S
 from .cells import CellError, parse_date, text
@@ -30,6 +41,32 @@ ROSTER_FIELDS = {
     "选区": "constituency",
     "手机号码": "mobile",
     "常委会组成人员": "is_sc_member",
+}
+
+# Text stored in length-limited fields: too long is a row error here, with its sheet, row and
+# column, rather than a database error at save time (PostgreSQL refuses it, SQLite keeps it).
+# (sheet, column) -> (model, field, one value per separated part)
+STORED_TEXT = {
+    (S.TERMS, "名称"): (Term, "name", False),
+    (S.ROSTER, "代表编号"): (Deputy, "code", False),
+    (S.ROSTER, "姓名"): (Deputy, "name", False),
+    (S.ROSTER, "代表团"): (Delegation, "name", False),
+    (S.ROSTER, "代表小组"): (DeputyGroup, "name", False),
+    (S.ROSTER, "民族"): (Deputy, "ethnicity", False),
+    (S.ROSTER, "政治面貌"): (Deputy, "political_affiliation", False),
+    (S.ROSTER, "工作单位及职务"): (Deputy, "workplace_title", False),
+    (S.ROSTER, "选区"): (Deputy, "constituency", False),
+    (S.ROSTER, "手机号码"): (Deputy, "mobile", False),
+    (S.MEETINGS, "会议名称"): (Meeting, "name", False),
+    (S.SPEECHES, "会议名称"): (Speech, "meeting_name", False),
+    (S.SPEECHES, "发言主题"): (Speech, "topic", False),
+    (S.ACTIVITIES, "活动名称"): (Activity, "name", False),
+    (S.ACTIVITIES, "组织单位"): (Organiser, "name", False),
+    (S.VOTERS, "选民姓名"): (Constituent, "name", False),
+    (S.VOTERS, "选民电话"): (Constituent, "phone", False),
+    (S.PROPOSALS, "编号"): (Proposal, "number", False),
+    (S.PROPOSALS, "标题"): (Proposal, "title", False),
+    (S.PROPOSALS, "承办单位"): (HandlingUnit, "name", True),
 }
 
 
@@ -221,6 +258,7 @@ class Validator:
     def run(self) -> tuple[Plan, LedgerResult]:
         for name, sheet in self.sheets.items():
             self.stats(name).rows = len(sheet.rows)
+        self.check_lengths()
         self.validate_terms()
         if self.plan.term_start is None:
             return self.plan, self.result
@@ -240,6 +278,19 @@ class Validator:
                 self._row_failed = False
                 method(name, row)
         return self.plan, self.result
+
+    def check_lengths(self):
+        for (sheet, column), (model, field_name, multi) in STORED_TEXT.items():
+            limit = model._meta.get_field(field_name).max_length
+            for row in self.rows(sheet):
+                value = text(row.values.get(column))
+                if any(len(part) > limit for part in (S.split_multi(value) if multi else [value])):
+                    self.error(
+                        sheet,
+                        row.number,
+                        column,
+                        _("内容过长，最多 %(limit)s 个字符") % {"limit": limit},
+                    )
 
     def rows(self, name):
         sheet = self.sheets.get(name)

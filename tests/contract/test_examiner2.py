@@ -3,10 +3,13 @@
 Black-box, like the rest of tests/contract: ledger workbooks in, evaluation workbook out.
 """
 
+import re
 from datetime import date
 
+from deputies.models import Deputy
+
 from .builders import Ledger
-from .harness import NA, RULES, evaluation, export, run_import
+from .harness import NA, RULES, evaluation, export, import_fails, run_import
 
 Y = 2025
 
@@ -50,3 +53,18 @@ def test_no_row_for_a_deputy_out_of_office_all_year_between_two_periods(db, tmp_
     assert set(rows) == {"GP01", "GP02"}
     assert rows["GP01"]["常委会组织活动"] == "0/2"
     assert rows["GP01"]["联系代表"] == NA
+
+
+def test_a_value_too_long_to_store_is_a_row_error_and_nothing_is_saved(db, tmp_path):
+    # PostgreSQL refuses an over-long value only at save time, with an English message and no
+    # row; the contract wants sheet, row, column and a Chinese message (SQLite would keep it).
+    ledger = Ledger().deputy("LG01")
+    ledger.voter_contact(date(Y, 3, 1), "LG01", "甲", "13900000001")
+    ledger.voter_contact(date(Y, 3, 2), "LG01", "李" * 51, "13900000002")  # row 3
+    ledger.proposal("LG-1", date(Y, 1, 9), "LG01")
+    ledger.rows["议案建议"][0]["承办单位"] = "区政府办公室、" + "局" * 101
+    message = import_fails(ledger.save(tmp_path / "ledger.xlsx"))
+
+    assert re.search(r"联系选民\D*3\D*选民姓名", message), message
+    assert re.search(r"议案建议\D*2\D*承办单位", message), message
+    assert not Deputy.objects.exists()
