@@ -56,6 +56,7 @@ from .models import (
     Term,
     Termination,
 )
+from .services import fill_name_initials
 
 SEED = 20220101
 TERM_NAME = "第七届"
@@ -493,6 +494,7 @@ class DemoBuilder:
         self.opinions()
         self.proposals()
         self.reports()
+        fill_name_initials()  # search by 拼音首字母 on the demo deputies
         return self.counts
 
     # --- reference data, term, groups, deputies ------------------------------------------

@@ -1,11 +1,32 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Deputy, DeputyGroup, Role, RoleAssignment, Term
+from jdrenda import listing
+
+from . import forms, selectors, services
+from .models import (
+    MAX_LIAISON_DEPUTIES,
+    MIN_LIAISON_DEPUTIES,
+    Constituent,
+    Delegation,
+    Deputy,
+    DeputyGroup,
+    LiaisonAssignment,
+    Role,
+    RoleAssignment,
+    ServicePeriod,
+    Suspension,
+    Term,
+    Termination,
+)
 from .scopes import DISTRICT_WIDE, deputies_editable_by, deputies_visible_to, user_scope
 
 # What each role will do in the system, shown on its home-page card.
@@ -75,3 +96,440 @@ def healthz(request):
         return JsonResponse({"database": "ok"})
     except Exception as exc:  # noqa: BLE001 - reported, not raised
         return JsonResponse({"database": str(exc)}, status=503)
+
+
+# --- the deputy pages (issue 4, item 1) -------------------------------------------------------
+# Each view: check the role and scope (out of scope is 404), call a selector or service, render.
+
+
+def _require_roles(user):
+    """A user with no role at all has no deputy page to use."""
+    if not user_scope(user).roles:
+        raise Http404
+
+
+def _visible(request, pk) -> Deputy:
+    qs = deputies_visible_to(request.user).select_related("term", "delegation", "group")
+    return get_object_or_404(qs, pk=pk)
+
+
+def _editable(request, pk) -> Deputy:
+    qs = deputies_editable_by(request.user).select_related("term", "delegation", "group")
+    return get_object_or_404(qs, pk=pk)
+
+
+def _year(request, deputy=None) -> int:
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() else timezone.localdate().year
+    if deputy is not None:
+        years = deputy.term.years()
+        year = min(max(year, years[0]), years[-1])
+    return year
+
+
+def _back(deputy, anchor=""):
+    return reverse("deputies:detail", args=[deputy.pk]) + (f"#{anchor}" if anchor else "")
+
+
+@login_required
+def deputy_list(request):
+    _require_roles(request.user)
+    filters = selectors.DeputyFilters.from_request(request)
+    qs = selectors.deputy_list(request.user, filters)
+    qs, current = listing.sort(request, qs, selectors.SORTS, "code")
+    if listing.wants_xlsx(request):
+        met = selectors.compliance_by_id(filters.year, qs)
+        header = [
+            gettext("代表编号"),
+            gettext("姓名"),
+            gettext("届次"),
+            gettext("代表团"),
+            gettext("代表小组"),
+            gettext("状态"),
+            gettext("常委会组成人员"),
+            gettext("%(y)s年是否达标") % {"y": filters.year},
+        ]
+        rows = (
+            [
+                d.code,
+                d.name,
+                d.term.name,
+                d.delegation.name,
+                d.group.name if d.group else "",
+                str(selectors.STATUS_LABELS[d.status]),
+                gettext("是") if d.is_sc_member else gettext("否"),
+                _compliance_text(met.get(d.pk)),
+            ]
+            for d in qs
+        )
+        return listing.xlsx_response(gettext("代表名册.xlsx"), header, rows)
+    page = listing.paginate(request, qs)
+    met = selectors.compliance_by_id(
+        filters.year, Deputy.objects.filter(pk__in=[d.pk for d in page])
+    )
+    for deputy in page:
+        deputy.compliance = _compliance_text(met.get(deputy.pk))
+        deputy.status_label = selectors.STATUS_LABELS[deputy.status]
+    visible = deputies_visible_to(request.user)
+    context = {
+        "page": page,
+        "filters": filters,
+        "sort": current,
+        "terms": Term.objects.filter(pk__in=visible.values("term_id")),
+        "delegations": Delegation.objects.filter(pk__in=visible.values("delegation_id")),
+        "groups": DeputyGroup.objects.filter(pk__in=visible.values("group_id")),
+        "statuses": selectors.STATUS_CHOICES,
+        "compliances": selectors.COMPLIANCE_CHOICES,
+        "years": range(timezone.localdate().year, 2019, -1),
+        "can_create": user_scope(request.user).has(Role.OFFICE_STAFF, Role.TOWN_STAFF),
+    }
+    return render(request, "deputies/list.html", context)
+
+
+def _compliance_text(met):
+    if met is None:
+        return gettext("不在职")
+    return gettext("达标") if met else gettext("未达标")
+
+
+@login_required
+def my_file(request):
+    """A deputy's own performance file (the current term's record, else the latest)."""
+    own = Deputy.objects.filter(user=request.user).order_by("-term__start_date").first()
+    if own is None:
+        raise Http404
+    return redirect("deputies:detail", pk=own.pk)
+
+
+@login_required
+def deputy_detail(request, pk):
+    deputy = _visible(request, pk)
+    year = _year(request, deputy)
+    file = selectors.performance_file(deputy, year)
+    show_phone = selectors.sees_phones(request.user, deputy)
+    constituents = list(deputy.constituents.all())
+    for c in constituents:
+        c.shown_phone = c.phone if show_phone else selectors.mask_phone(c.phone)
+    context = {
+        "deputy": deputy,
+        "file": file,
+        "year": year,
+        "can_edit": deputies_editable_by(request.user).filter(pk=deputy.pk).exists(),
+        "status": selectors.STATUS_LABELS[
+            selectors.with_status(Deputy.objects.filter(pk=deputy.pk)).get().status
+        ],
+        "periods": deputy.service_periods.all(),
+        "suspensions": deputy.suspensions.all(),
+        "termination": Termination.objects.filter(deputy=deputy).first(),
+        "constituents": constituents,
+        "constituent_shortfall": max(0, services.MIN_CONSTITUENTS - len(constituents)),
+        "liaisons": selectors.liaison_of(deputy) if deputy.is_sc_member else [],
+        "liaison_max": MAX_LIAISON_DEPUTIES,
+        "liaison_min": MIN_LIAISON_DEPUTIES,
+        "members": LiaisonAssignment.objects.filter(deputy=deputy).select_related("member"),
+    }
+    return render(request, "deputies/detail.html", context)
+
+
+def _form_page(request, form, save, *, deputy, title, message, anchor=""):
+    """Validate, save through the service (its ValidationError lands on the form), redirect
+    to the deputy page; otherwise render the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, message)
+            return redirect(_back(deputy, anchor))
+    context = {"form": form, "deputy": deputy, "title": title, "cancel_url": _back(deputy, anchor)}
+    return render(request, "deputies/form.html", context)
+
+
+def _confirm_delete(request, obj, delete, *, deputy, message, anchor=""):
+    """GET asks for confirmation; POST deletes through the service (history keeps a row)."""
+    cancel = _back(deputy, anchor)
+    if request.method == "POST":
+        try:
+            delete(obj)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, message)
+        return redirect(cancel)
+    return render(request, "includes/confirm_delete.html", {"object": obj, "cancel_url": cancel})
+
+
+@login_required
+def deputy_create(request):
+    if not user_scope(request.user).has(Role.OFFICE_STAFF, Role.TOWN_STAFF):
+        raise Http404
+    form = forms.DeputyForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deputy = services.save_deputy(form.instance, form.cleaned_data.get("service_start"))
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, gettext("已新增代表 %(d)s。") % {"d": deputy})
+            return redirect("deputies:detail", pk=deputy.pk)
+    context = {"form": form, "title": gettext("新增代表"), "cancel_url": reverse("deputies:list")}
+    return render(request, "deputies/form.html", context)
+
+
+@login_required
+def deputy_edit(request, pk):
+    deputy = _editable(request, pk)
+    form = forms.DeputyForm(request.POST or None, instance=deputy, user=request.user)
+    return _form_page(
+        request,
+        form,
+        lambda f: services.save_deputy(f.instance),
+        deputy=deputy,
+        title=gettext("编辑代表信息"),
+        message=gettext("代表信息已保存。"),
+    )
+
+
+@login_required
+def service_create(request, pk):
+    deputy = _editable(request, pk)
+    form = forms.ServicePeriodForm(request.POST or None, instance=ServicePeriod(deputy=deputy))
+    return _form_page(
+        request,
+        form,
+        lambda f: services.save_service_period(f.instance),
+        deputy=deputy,
+        title=gettext("新增任职期间"),
+        message=gettext("任职期间已保存。"),
+        anchor="service",
+    )
+
+
+def _own_record(request, model, pk):
+    """A record of a deputy the user may edit (404 otherwise)."""
+    record = get_object_or_404(model.objects.select_related("deputy__term"), pk=pk)
+    _editable(request, record.deputy_id)
+    return record
+
+
+@login_required
+def service_edit(request, pk):
+    period = _own_record(request, ServicePeriod, pk)
+    form = forms.ServicePeriodForm(request.POST or None, instance=period)
+    return _form_page(
+        request,
+        form,
+        lambda f: services.save_service_period(f.instance),
+        deputy=period.deputy,
+        title=gettext("编辑任职期间"),
+        message=gettext("任职期间已保存。"),
+        anchor="service",
+    )
+
+
+@login_required
+def service_delete(request, pk):
+    period = _own_record(request, ServicePeriod, pk)
+    return _confirm_delete(
+        request,
+        period,
+        services.delete_service_period,
+        deputy=period.deputy,
+        message=gettext("任职期间已删除。"),
+        anchor="service",
+    )
+
+
+@login_required
+def suspension_create(request, pk):
+    deputy = _editable(request, pk)
+    form = forms.SuspensionForm(request.POST or None, instance=Suspension(deputy=deputy))
+    return _form_page(
+        request,
+        form,
+        lambda f: services.save_suspension(f.instance),
+        deputy=deputy,
+        title=gettext("新增暂停执行代表职务"),
+        message=gettext("暂停执行代表职务记录已保存。"),
+        anchor="service",
+    )
+
+
+@login_required
+def suspension_edit(request, pk):
+    suspension = _own_record(request, Suspension, pk)
+    form = forms.SuspensionForm(request.POST or None, instance=suspension)
+    return _form_page(
+        request,
+        form,
+        lambda f: services.save_suspension(f.instance),
+        deputy=suspension.deputy,
+        title=gettext("编辑暂停执行代表职务"),
+        message=gettext("暂停执行代表职务记录已保存。"),
+        anchor="service",
+    )
+
+
+@login_required
+def suspension_delete(request, pk):
+    suspension = _own_record(request, Suspension, pk)
+    return _confirm_delete(
+        request,
+        suspension,
+        services.delete_suspension,
+        deputy=suspension.deputy,
+        message=gettext("暂停执行代表职务记录已删除。"),
+        anchor="service",
+    )
+
+
+@login_required
+def termination_edit(request, pk):
+    deputy = _editable(request, pk)
+    instance = Termination.objects.filter(deputy=deputy).first() or Termination(deputy=deputy)
+    form = forms.TerminationForm(request.POST or None, instance=instance)
+    return _form_page(
+        request,
+        form,
+        lambda f: services.record_termination(f.instance),
+        deputy=deputy,
+        title=gettext("终止代表资格"),
+        message=gettext("已记录终止代表资格，任职期间已在终止日期结束。"),
+        anchor="service",
+    )
+
+
+@login_required
+def termination_delete(request, pk):
+    deputy = _editable(request, pk)
+    termination = get_object_or_404(Termination, deputy=deputy)
+    return _confirm_delete(
+        request,
+        termination,
+        services.delete_termination,
+        deputy=deputy,
+        message=gettext("终止代表资格记录已删除，任职期间已恢复。"),
+        anchor="service",
+    )
+
+
+def _constituent_saved(request, deputy, form):
+    services.save_constituent(form.instance)
+    _warn_few_constituents(request, deputy)
+
+
+def _warn_few_constituents(request, deputy):
+    missing = services.constituent_shortfall(deputy)
+    if missing:
+        messages.warning(
+            request,
+            gettext("联系名单只有 %(n)s 名选民，少于第十五条要求的 %(min)s 名，还差 %(m)s 名。")
+            % {
+                "n": services.MIN_CONSTITUENTS - missing,
+                "min": services.MIN_CONSTITUENTS,
+                "m": missing,
+            },
+        )
+
+
+@login_required
+def constituent_list(request, pk):
+    """The liaison list as xlsx (phones masked as on the page)."""
+    deputy = _visible(request, pk)
+    show = selectors.sees_phones(request.user, deputy)
+    rows = (
+        [c.name, c.phone if show else selectors.mask_phone(c.phone), c.address]
+        for c in deputy.constituents.all()
+    )
+    name = gettext("%(d)s联系选民名单.xlsx") % {"d": deputy.name}
+    return listing.xlsx_response(
+        name, [gettext("选民姓名"), gettext("选民电话"), gettext("住址或单位")], rows
+    )
+
+
+@login_required
+def constituent_create(request, pk):
+    deputy = _editable(request, pk)
+    form = forms.ConstituentForm(
+        request.POST or None, instance=Constituent(deputy=deputy), show_phone=True
+    )
+    return _form_page(
+        request,
+        form,
+        lambda f: _constituent_saved(request, deputy, f),
+        deputy=deputy,
+        title=gettext("添加联系选民"),
+        message=gettext("选民已加入联系名单。"),
+        anchor="constituents",
+    )
+
+
+@login_required
+def constituent_edit(request, pk):
+    constituent = _own_record(request, Constituent, pk)
+    deputy = constituent.deputy
+    form = forms.ConstituentForm(
+        request.POST or None,
+        instance=constituent,
+        show_phone=selectors.sees_phones(request.user, deputy),
+    )
+    return _form_page(
+        request,
+        form,
+        lambda f: _constituent_saved(request, deputy, f),
+        deputy=deputy,
+        title=gettext("编辑联系选民"),
+        message=gettext("选民信息已保存。"),
+        anchor="constituents",
+    )
+
+
+@login_required
+def constituent_delete(request, pk):
+    constituent = _own_record(request, Constituent, pk)
+    deputy = constituent.deputy
+
+    def delete(obj):
+        services.delete_constituent(obj)
+        _warn_few_constituents(request, deputy)
+
+    return _confirm_delete(
+        request,
+        constituent,
+        delete,
+        deputy=deputy,
+        message=gettext("选民已从联系名单中删除。"),
+        anchor="constituents",
+    )
+
+
+@login_required
+def liaison_create(request, pk):
+    member = _editable(request, pk)
+    if not member.is_sc_member:
+        raise Http404
+    form = forms.LiaisonForm(request.POST or None, member=member)
+    return _form_page(
+        request,
+        form,
+        lambda f: services.assign_liaison(member, f.cleaned_data["deputy"]),
+        deputy=member,
+        title=gettext("分配联系代表"),
+        message=gettext("联系代表已分配。"),
+        anchor="liaison",
+    )
+
+
+@login_required
+def liaison_delete(request, pk):
+    assignment = get_object_or_404(LiaisonAssignment.objects.select_related("member"), pk=pk)
+    member = _editable(request, assignment.member_id)
+    return _confirm_delete(
+        request,
+        assignment,
+        services.delete_liaison,
+        deputy=member,
+        message=gettext("已取消该联系代表。"),
+        anchor="liaison",
+    )

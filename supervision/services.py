@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from deputies.services import fill_name_initials
 from supervision.ledger import LedgerResult
 from supervision.ledger import import_ledger as _import_ledger
 
@@ -17,9 +18,12 @@ def import_ledger(
     source, term_name: str, *, dry_run=False, user=None, delegation_ids=None
 ) -> LedgerResult:
     """Import a ledger workbook; see supervision.ledger.import_ledger."""
-    return _import_ledger(
+    result = _import_ledger(
         source, term_name, dry_run=dry_run, user=user, delegation_ids=delegation_ids
     )
+    if result.applied:
+        fill_name_initials()  # imported deputies become searchable by 拼音首字母
+    return result
 
 
 def _upload_path(token: str) -> Path:
