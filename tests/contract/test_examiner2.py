@@ -8,8 +8,17 @@ from datetime import date
 
 from deputies.models import Deputy
 
-from .builders import Ledger
-from .harness import NA, RULES, evaluation, export, import_fails, run_import
+from .builders import Ledger, compliant
+from .harness import (
+    NA,
+    RULES,
+    evaluate,
+    evaluation,
+    export,
+    import_fails,
+    rule_cells,
+    run_import,
+)
 
 Y = 2025
 
@@ -68,3 +77,37 @@ def test_a_value_too_long_to_store_is_a_row_error_and_nothing_is_saved(db, tmp_p
     assert re.search(r"联系选民\D*3\D*选民姓名", message), message
     assert re.search(r"议案建议\D*2\D*承办单位", message), message
     assert not Deputy.objects.exists()
+
+
+def test_every_sheet_with_every_row_twice_counts_each_record_once(db, tmp_path):
+    ledger = Ledger().deputy("DU01", sc=True).deputy("DU02")
+    compliant(ledger, "DU01", Y, sc=True)
+    ledger.suspension("DU02", date(Y, 10, 1), date(Y, 10, 31))
+    for sheet in ledger.rows:  # 届次 included
+        ledger.rows[sheet] += [dict(row) for row in ledger.rows[sheet]]
+    twice = evaluate(tmp_path, ledger, Y)
+
+    assert rule_cells(twice["DU01"]) == {
+        **{rule: "1/1" for rule in RULES},
+        **{r: "2/2" for r in ("常委会组织活动", "列席常委会会议", "一府一委两院活动")},
+        **{r: "2/2" for r in ("代表小组活动", "家站点接待", "议案建议")},
+        "联系选民": "5/5",
+        "联系代表": "3/3",
+    }
+    assert twice["DU02"]["常委会组织活动"] == "0/2"  # 334 active days, suspension once
+
+
+def test_codes_and_phones_typed_as_numbers_match_the_same_text(db, tmp_path):
+    ledger = Ledger().deputy(1001)
+    ledger.voter_contact(date(Y, 3, 1), 1001, "甲", 13800000000)
+    ledger.voter_contact(date(Y, 3, 2), 1001.0, "乙", 13900000000.0)
+    run_import(ledger.save(tmp_path / "first.xlsx"))
+    later = Ledger(with_term_sheet=False)
+    later.voter_contact(date(Y, 9, 1), "1001", "甲", "13800000000")
+    later.voter_contact(date(Y, 9, 2), " 1001 ", "乙", "13900000000")
+    later.activity("调研一", "专题调研", date(Y, 9, 3), "1001")
+    run_import(later.save(tmp_path / "second.xlsx"))
+
+    row = evaluation(export(tmp_path, Y))["1001"]
+    assert row["联系选民"] == "2/5"  # 甲 and 乙 reached twice each, across the two workbooks
+    assert row["常委会组织活动"] == "1/2"
