@@ -38,6 +38,7 @@ migrate: $(STAMP)
 
 run: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py setup_schedules
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(STAMP)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from deputies import views as deputy_views
+from jdrenda import health
 
 admin.site.site_header = "嘉定区人大代表履职管理系统"
 admin.site.site_title = "代表履职管理"
@@ -17,5 +18,5 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("evaluation/", include("supervision.export_urls")),
     path("notifications/", include("supervision.notification_urls")),
-    path("healthz", deputy_views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
 ]

@@ -1,5 +1,6 @@
 """The evaluation workbook download, the feedback-sheet job and its progress."""
 
+from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -93,6 +94,16 @@ def feedback_start(request):
     return redirect("evaluation:job", pk=job.pk)
 
 
+@login_required
+@require_POST
+def evaluation_start(request):
+    """The workbook as a background job with a progress page (the direct download stays)."""
+    _require_exporter(request.user)
+    year, term = _year_and_term(request)
+    job = start_export_job(request.user, ExportJob.Kind.EVALUATION, year, term)
+    return redirect("evaluation:job", pk=job.pk)
+
+
 def _visible_job(request, pk) -> ExportJob:
     jobs = ExportJob.objects.all()
     if not user_scope(request.user).has("office"):
@@ -108,7 +119,17 @@ def job(request, pk):
         if request.headers.get("HX-Request")
         else "supervision/job.html"
     )
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "stalled": _stalled(job)})
+
+
+# A job still waiting or running after this long will not finish: its worker is gone or the
+# task hit its time limit (run_export_job's is one hour). Say so instead of spinning forever.
+STALLED_AFTER = timedelta(minutes=65)
+
+
+def _stalled(job: ExportJob) -> bool:
+    waiting = job.state in (ExportJob.State.PENDING, ExportJob.State.RUNNING)
+    return waiting and timezone.now() - job.created_at > STALLED_AFTER
 
 
 @login_required

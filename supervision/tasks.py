@@ -1,22 +1,112 @@
+"""Celery tasks: the export job started from the browser, and the scheduled jobs (their
+default schedules are in management/commands/setup_schedules.py).
+
+Every task acknowledges late (a worker that dies mid-task leaves the message to be delivered
+again), retries transient database errors with exponential backoff, and has a time limit.
+Each is safe to run twice: flags and notifications are keyed, files are moved into place
+whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
 from .jobs import run_job
-from .models import ExportJob
+from .models import ExportJob, JobRun
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+RELIABLE = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+# Scheduled job name -> task; the health view reports the last successful run of each.
+SCHEDULED = {
+    "scan_shortfalls": "supervision.tasks.scan_shortfalls",
+    "shortfall_reminders": "supervision.tasks.shortfall_reminders",
+    "group_report_reminders": "supervision.tasks.group_report_reminders",
+    "year_end_feedback": "supervision.tasks.year_end_feedback",
+}
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=3,
-    time_limit=60 * 60,
-    soft_time_limit=55 * 60,
-)
+@contextlib.contextmanager
+def recorded(name: str):
+    """A JobRun row for the run: failed with the error, or succeeded with a detail line."""
+    run = JobRun.objects.create(name=name, started_at=timezone.now())
+    try:
+        yield run
+    except BaseException as exc:
+        JobRun.objects.filter(pk=run.pk).update(
+            finished_at=timezone.now(), succeeded=False, detail=repr(exc)[:2000]
+        )
+        raise
+    JobRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now(), succeeded=True, detail=run.detail[:2000]
+    )
+
+
+@shared_task(**RELIABLE, time_limit=60 * 60, soft_time_limit=55 * 60)
 def run_export_job(self, job_id: int) -> str:
     job = ExportJob.objects.filter(pk=job_id).first()
     if job is None:
         return "missing"
     run_job(job)
     return "done"
+
+
+@shared_task(**RELIABLE, time_limit=15 * 60, soft_time_limit=14 * 60)
+def scan_shortfalls(self, year: int | None = None) -> str:
+    from .scan import scan_shortfalls as scan
+
+    with recorded("scan_shortfalls") as run:
+        run.detail = scan(year).summary
+    return run.detail
+
+
+@shared_task(**RELIABLE, time_limit=20 * 60, soft_time_limit=19 * 60)
+def shortfall_reminders(self, occasion: str = "quarter", year: int | None = None) -> str:
+    """occasion "quarter" (period 2026-Q4) or "november" (period 2026-11-01)."""
+    from .reminders import november_period, quarter_period, shortfall_reminders
+
+    today = timezone.localdate()
+    period = november_period(today) if occasion == "november" else quarter_period(today)
+    with recorded("shortfall_reminders") as run:
+        run.detail = str(shortfall_reminders(period, year, today))
+    return run.detail
+
+
+@shared_task(**RELIABLE, time_limit=10 * 60, soft_time_limit=9 * 60)
+def group_report_reminders(self, year: int | None = None) -> str:
+    from .reminders import group_report_reminders as remind
+
+    with recorded("group_report_reminders") as run:
+        run.detail = str(remind(year or timezone.localdate().year))
+    return run.detail
+
+
+@shared_task(**RELIABLE, time_limit=60 * 60, soft_time_limit=55 * 60)
+def year_end_feedback(self, year: int | None = None) -> str:
+    """Build the district's feedback-sheet zip for the year, then tell the deputies and the
+    office. A redelivered run rebuilds the same job's file in place and sends nothing twice."""
+    from .reminders import feedback_job, year_end_feedback
+
+    year = year or timezone.localdate().year
+    with recorded("year_end_feedback") as run:
+        job = feedback_job(year)
+        if job.state != ExportJob.State.DONE:
+            run_job(job)
+            job.refresh_from_db()
+        run.detail = f"job {job.pk}: " + str(year_end_feedback(year, job))
+    return run.detail
