@@ -127,16 +127,15 @@ class DeputyQuerySet(models.QuerySet):
         return self.filter(term=term)
 
     def in_office_between(self, start: date, end: date):
-        """Deputies with a service period overlapping [start, end]."""
-        return (
-            self.filter(
-                service_periods__start_date__lte=end,
-            )
-            .filter(
-                Q(service_periods__end_date__isnull=True) | Q(service_periods__end_date__gte=start)
-            )
-            .distinct()
-        )
+        """Deputies with a service period overlapping [start, end].
+
+        Both conditions sit in one filter() so they apply to the same service period (chained
+        filters on a multi-valued relation could match two different periods).
+        """
+        return self.filter(
+            Q(service_periods__start_date__lte=end)
+            & (Q(service_periods__end_date__isnull=True) | Q(service_periods__end_date__gte=start))
+        ).distinct()
 
     def in_office_in_year(self, year: int):
         return self.in_office_between(date(year, 1, 1), date(year, 12, 31))

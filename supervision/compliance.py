@@ -585,16 +585,7 @@ def _deputies_in_office(term: Term, year: int, deputy_ids) -> list[DeputyRef]:
     start, end = max(date(year, 1, 1), term.start_date), min(date(year, 12, 31), term.end_date)
     if start > end:
         return []
-    # One filter() call: both conditions on the same service period (chained filters on a
-    # multi-valued relation would match a deputy whose two periods straddle the year).
-    in_office = (
-        Deputy.objects.in_term(term)
-        .filter(
-            Q(service_periods__start_date__lte=end)
-            & (Q(service_periods__end_date__isnull=True) | Q(service_periods__end_date__gte=start))
-        )
-        .distinct()
-    )
+    in_office = Deputy.objects.in_term(term).in_office_between(start, end)
     if deputy_ids is not None:
         in_office = in_office.filter(pk__in=deputy_ids)
     delegations = {d.pk: d for d in Delegation.objects.all()}
