@@ -9,3 +9,33 @@ urlpatterns = [
     path("ledger/import/<str:token>/", views.ledger_preview, name="ledger_preview"),
     path("ledger/template.xlsx", views.ledger_template, name="ledger_template"),
 ]
+
+# Supervision records (Art. 26, 28, 29): pages in record_views.
+from . import record_views  # noqa: E402
+
+urlpatterns += [
+    path("reports/", record_views.report_list, name="report_list"),
+    path("reports/new/", record_views.report_create, name="report_create"),
+    path("reports/<int:pk>/edit/", record_views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/delete/", record_views.report_delete, name="report_delete"),
+    path("group-reports/", record_views.group_report_list, name="group_report_list"),
+    path(
+        "group-reports/<int:group_pk>/<int:year>/",
+        record_views.group_report_submit,
+        name="group_report_submit",
+    ),
+    path(
+        "group-reports/<int:pk>/delete/",
+        record_views.group_report_delete,
+        name="group_report_delete",
+    ),
+    path("interviews/", record_views.interview_list, name="interview_list"),
+    path("interviews/candidates/", record_views.interview_candidates, name="candidates"),
+    path("interviews/new/", record_views.interview_create, name="interview_create"),
+    path("interviews/<int:pk>/edit/", record_views.interview_edit, name="interview_edit"),
+    path("interviews/<int:pk>/delete/", record_views.interview_delete, name="interview_delete"),
+    path("awards/", record_views.award_list, name="award_list"),
+    path("awards/new/", record_views.award_create, name="award_create"),
+    path("awards/<int:pk>/edit/", record_views.award_edit, name="award_edit"),
+    path("awards/<int:pk>/delete/", record_views.award_delete, name="award_delete"),
+]
