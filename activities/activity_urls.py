@@ -1,3 +1,36 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views
+
+urlpatterns = [
+    path("", views.activity_list, name="activity_list"),
+    path("new/", views.activity_create, name="activity_create"),
+    path("<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("<int:pk>/delete/", views.activity_delete, name="activity_delete"),
+    path("<int:pk>/participants/add/", views.participant_add, name="participant_add"),
+    path("<int:pk>/participants/bulk/", views.participant_bulk, name="participant_bulk"),
+    path("<int:pk>/signin/<str:token>/", views.signin, name="signin"),
+    path("participations/<int:pk>/", views.participation_update, name="participation_update"),
+    path(
+        "participations/<int:pk>/delete/", views.participation_delete, name="participation_delete"
+    ),
+    path("communications/", views.communication_list, name="communication_list"),
+    path("communications/new/", views.communication_create, name="communication_create"),
+    path("communications/<int:pk>/edit/", views.communication_edit, name="communication_edit"),
+    path(
+        "communications/<int:pk>/delete/",
+        views.communication_delete,
+        name="communication_delete",
+    ),
+    path("liaison/", views.liaison_list, name="liaison_list"),
+    path("liaison/new/", views.liaison_create, name="liaison_create"),
+    path("liaison/<int:pk>/delete/", views.liaison_delete, name="liaison_delete"),
+    path("opinions/", views.opinion_list, name="opinion_list"),
+    path("opinions/new/", views.opinion_create, name="opinion_create"),
+    path("opinions/<int:pk>/", views.opinion_detail, name="opinion_detail"),
+    path("opinions/<int:pk>/edit/", views.opinion_edit, name="opinion_edit"),
+    path("opinions/<int:pk>/refer/", views.opinion_refer, name="opinion_refer"),
+    path("opinions/<int:pk>/status/", views.opinion_status, name="opinion_status"),
+    path("opinions/<int:pk>/delete/", views.opinion_delete, name="opinion_delete"),
+]

@@ -1,0 +1,340 @@
+"""Writes for activities, participation, QR sign-in, communications and 社情民意.
+
+Every function validates first and writes in one transaction, so a refused request leaves
+nothing half-saved. Refusals are ValidationError with a Chinese message the view shows.
+"""
+
+from datetime import date
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from deputies.models import Deputy, Suspension
+
+from .models import (
+    Activity,
+    ActivityType,
+    AttendanceStatus,
+    Communication,
+    LiaisonCommunication,
+    Participation,
+    PublicOpinion,
+)
+
+SIGNIN_SALT = "jdrenda.activity-signin"
+
+
+# --- time in office ---------------------------------------------------------------------
+
+
+def in_office_on(queryset, day: date):
+    """Deputies holding office on `day`: a service period covers it and no suspension does."""
+    suspended = Suspension.objects.filter(start_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
+    )
+    return (
+        queryset.filter(service_periods__start_date__lte=day)
+        .filter(Q(service_periods__end_date__isnull=True) | Q(service_periods__end_date__gte=day))
+        .exclude(pk__in=suspended.values("deputy_id"))
+        .distinct()
+    )
+
+
+def is_in_office(deputy: Deputy, day: date) -> bool:
+    return in_office_on(Deputy.objects.filter(pk=deputy.pk), day).exists()
+
+
+# --- activities -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_activity(form) -> Activity:
+    return form.save()
+
+
+@transaction.atomic
+def delete_activity(activity: Activity) -> None:
+    activity.delete()
+
+
+def is_reception(activity: Activity) -> bool:
+    return activity.type == ActivityType.RECEPTION
+
+
+def check_reception(activity: Activity, status: str, notes: str, no_visitors: bool) -> None:
+    """家站点接待 counts as attended only with what was received, or an explicit 无来访."""
+    if is_reception(activity) and status == AttendanceStatus.PRESENT:
+        if not (notes or "").strip() and not no_visitors:
+            raise ValidationError(_("家站点接待须填写接待情况或勾选“无来访”，才能记为出席。"))
+        if (notes or "").strip() and no_visitors:
+            raise ValidationError(_("已填写接待情况时不能同时勾选“无来访”。"))
+
+
+def _check_deputy_for(activity: Activity, deputy: Deputy) -> None:
+    if deputy.term_id != activity.term_id:
+        raise ValidationError(
+            _("%(name)s 不是%(term)s代表。") % {"name": deputy.name, "term": activity.term}
+        )
+    if not is_in_office(deputy, activity.date):
+        raise ValidationError(
+            _("%(name)s 在活动日期（%(date)s）不在任职期间，不能参加该活动。")
+            % {"name": deputy.name, "date": activity.date}
+        )
+
+
+@transaction.atomic
+def add_participant(
+    activity: Activity,
+    deputy: Deputy,
+    status: str = AttendanceStatus.PRESENT,
+    reception_notes: str = "",
+    no_visitors: bool = False,
+) -> Participation:
+    _check_deputy_for(activity, deputy)
+    if Participation.objects.filter(activity=activity, deputy=deputy).exists():
+        raise ValidationError(
+            _("%(name)s 已在该活动的参加名单中，不能重复添加。") % {"name": deputy.name}
+        )
+    check_reception(activity, status, reception_notes, no_visitors)
+    return Participation.objects.create(
+        activity=activity,
+        deputy=deputy,
+        status=status,
+        reception_notes=reception_notes,
+        no_visitors=no_visitors,
+    )
+
+
+@transaction.atomic
+def add_participants_bulk(activity: Activity, deputies, status: str = AttendanceStatus.PRESENT):
+    """Add a whole group or delegation: those in office on the day and not yet on the roll.
+
+    Returns (added, skipped_already_on_roll, skipped_not_in_office) counts. A reception needs
+    notes per deputy, so a bulk add there records 缺席 until each reception is filled in.
+    """
+    if is_reception(activity) and status == AttendanceStatus.PRESENT:
+        status = AttendanceStatus.ABSENT
+    candidates = deputies.filter(term_id=activity.term_id)
+    total = candidates.count()
+    eligible = in_office_on(candidates, activity.date)
+    on_roll = set(
+        Participation.objects.filter(activity=activity).values_list("deputy_id", flat=True)
+    )
+    eligible_ids = list(eligible.values_list("pk", flat=True))
+    new_ids = [pk for pk in eligible_ids if pk not in on_roll]
+    bulk_create_with_history(
+        [Participation(activity=activity, deputy_id=pk, status=status) for pk in new_ids],
+        Participation,
+        batch_size=500,
+    )
+    return len(new_ids), len(eligible_ids) - len(new_ids), total - len(eligible_ids)
+
+
+@transaction.atomic
+def update_participation(
+    participation: Participation, status: str, reception_notes=None, no_visitors=None
+) -> Participation:
+    notes = participation.reception_notes if reception_notes is None else reception_notes
+    none = participation.no_visitors if no_visitors is None else no_visitors
+    check_reception(participation.activity, status, notes, none)
+    participation.status = status
+    participation.reception_notes = notes
+    participation.no_visitors = none
+    participation.save()
+    return participation
+
+
+@transaction.atomic
+def delete_participation(participation: Participation) -> None:
+    participation.delete()
+
+
+# --- QR sign-in -------------------------------------------------------------------------
+
+
+def signin_token(activity: Activity) -> str:
+    """A signed token naming the activity, so a sign-in URL cannot be guessed."""
+    return signing.dumps(activity.pk, salt=SIGNIN_SALT)
+
+
+def activity_for_token(token: str) -> int | None:
+    try:
+        return int(signing.loads(token, salt=SIGNIN_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+def signin_window_open(activity: Activity, now=None) -> bool:
+    now = now or timezone.now()
+    if not activity.signin_opens_at or not activity.signin_closes_at:
+        return False
+    return activity.signin_opens_at <= now <= activity.signin_closes_at
+
+
+@transaction.atomic
+def sign_in(activity: Activity, user, now=None) -> Participation:
+    """Mark the user's deputy 出席 by scanning the activity's code, within the window.
+
+    A 家站点接待 sign-in records the scan only (status stays 缺席 with signed_in_at set)
+    until the deputy or staff records what was received or 无来访: a sign-in alone is not
+    a reception.
+    """
+    now = now or timezone.now()
+    deputy = Deputy.objects.filter(user=user, term_id=activity.term_id).first()
+    if deputy is None:
+        raise ValidationError(
+            _("您的账号不是%(term)s代表，无法签到该活动。") % {"term": activity.term}
+        )
+    if not activity.signin_opens_at or not activity.signin_closes_at:
+        raise ValidationError(_("该活动未开放扫码签到。"))
+    if now < activity.signin_opens_at:
+        raise ValidationError(
+            _("签到尚未开始，开始时间：%(t)s。")
+            % {"t": timezone.localtime(activity.signin_opens_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    if now > activity.signin_closes_at:
+        raise ValidationError(
+            _("签到已截止，截止时间：%(t)s。")
+            % {"t": timezone.localtime(activity.signin_closes_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    if not is_in_office(deputy, activity.date):
+        raise ValidationError(_("您在活动日期不在任职期间，无法签到。"))
+    participation = (
+        Participation.objects.select_for_update().filter(activity=activity, deputy=deputy).first()
+    )
+    if participation is None:
+        participation = Participation(activity=activity, deputy=deputy)
+    if is_reception(activity):
+        counts = participation.reception_notes.strip() or participation.no_visitors
+        participation.status = AttendanceStatus.PRESENT if counts else AttendanceStatus.ABSENT
+    else:
+        participation.status = AttendanceStatus.PRESENT
+    if participation.signed_in_at is None:
+        participation.signed_in_at = now
+    participation.save()
+    return participation
+
+
+@transaction.atomic
+def record_reception(participation: Participation, notes: str, no_visitors: bool):
+    """What a 家站点接待 received; with it, the participation counts as 出席."""
+    return update_participation(participation, AttendanceStatus.PRESENT, notes, no_visitors)
+
+
+# --- communications ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_communication(deputy, day, method, content, constituents) -> tuple[Communication, bool]:
+    """Record a communication; the same (deputy, date, method) merges into the existing one.
+
+    Returns (communication, created).
+    """
+    constituents = list(constituents)
+    if not constituents:
+        raise ValidationError(_("请至少选择一名选民。"))
+    foreign = [c.name for c in constituents if c.deputy_id != deputy.pk]
+    if foreign:
+        raise ValidationError(
+            _("选民 %(names)s 不在该代表的联系选民名单中。") % {"names": "、".join(foreign)}
+        )
+    if not is_in_office(deputy, day):
+        raise ValidationError(_("日期不在该代表的任职期间内。"))
+    comm = (
+        Communication.objects.select_for_update()
+        .filter(deputy=deputy, date=day, method=method)
+        .first()
+    )
+    created = comm is None
+    if created:
+        comm = Communication.objects.create(deputy=deputy, date=day, method=method, content=content)
+    elif content and content not in comm.content:
+        comm.content = f"{comm.content}\n{content}".strip()
+        comm.save()
+    comm.constituents.add(*constituents)
+    return comm, created
+
+
+@transaction.atomic
+def update_communication(comm: Communication, content: str, constituents) -> Communication:
+    constituents = list(constituents)
+    if not constituents:
+        raise ValidationError(_("请至少选择一名选民。"))
+    if any(c.deputy_id != comm.deputy_id for c in constituents):
+        raise ValidationError(_("所选选民不在该代表的联系选民名单中。"))
+    comm.content = content
+    comm.save()
+    comm.constituents.set(constituents)
+    return comm
+
+
+@transaction.atomic
+def delete_record(obj) -> None:
+    obj.delete()
+
+
+@transaction.atomic
+def record_liaison(member, deputy, day, method, content) -> LiaisonCommunication:
+    if not member.is_sc_member:
+        raise ValidationError(_("%(name)s 不是常委会组成人员。") % {"name": member.name})
+    if member.pk == deputy.pk:
+        raise ValidationError(_("常委会组成人员不能联系自己。"))
+    if member.term_id != deputy.term_id:
+        raise ValidationError(_("联系的代表须与常委会组成人员同届。"))
+    for person in (member, deputy):
+        if not is_in_office(person, day):
+            raise ValidationError(_("%(name)s 在该日期不在任职期间。") % {"name": person.name})
+    if LiaisonCommunication.objects.filter(
+        member=member, deputy=deputy, date=day, method=method
+    ).exists():
+        raise ValidationError(_("该联系记录已存在（同一日期、同一联系方式）。"))
+    try:
+        with transaction.atomic():
+            return LiaisonCommunication.objects.create(
+                member=member, deputy=deputy, date=day, method=method, content=content
+            )
+    except IntegrityError as exc:  # a concurrent duplicate
+        raise ValidationError(_("该联系记录已存在（同一日期、同一联系方式）。")) from exc
+
+
+# --- 社情民意 ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_opinion(form) -> PublicOpinion:
+    opinion = form.save(commit=False)
+    if not is_in_office(opinion.deputy, opinion.date):
+        raise ValidationError(_("收集日期不在该代表的任职期间内。"))
+    opinion.save()
+    return opinion
+
+
+@transaction.atomic
+def refer_opinion(opinion: PublicOpinion, ticket: str) -> PublicOpinion:
+    ticket = (ticket or "").strip()
+    if not ticket:
+        raise ValidationError(_("转办12345须填写工单号。"))
+    opinion.hotline_ticket = ticket
+    if not opinion.hotline_status:
+        opinion.hotline_status = PublicOpinion.HotlineStatus.REFERRED
+    opinion.save()
+    return opinion
+
+
+@transaction.atomic
+def update_opinion_status(opinion: PublicOpinion, status: str, outcome: str) -> PublicOpinion:
+    if not opinion.hotline_ticket:
+        raise ValidationError(_("尚未转办12345，不能更新工单状态。"))
+    if status not in PublicOpinion.HotlineStatus.values or not status:
+        raise ValidationError(_("请选择有效的工单状态。"))
+    if status == PublicOpinion.HotlineStatus.CLOSED and not (outcome or "").strip():
+        raise ValidationError(_("办结时须填写办理结果。"))
+    opinion.hotline_status = status
+    opinion.hotline_outcome = outcome
+    opinion.save()
+    return opinion
