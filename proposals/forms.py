@@ -1,0 +1,96 @@
+"""Forms for 议案/建议, their handling and the lead deputy's evaluation."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import Delegation, Deputy, Term
+
+from . import services
+from .models import HandlingUnit, Proposal, ProposalEvaluation, Satisfaction
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProposalForm(forms.ModelForm):
+    cosigners = forms.ModelMultipleChoiceField(
+        label=_("附议代表"),
+        queryset=Deputy.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("按住 Ctrl 键可多选。"),
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["term", "number", "kind", "title", "submitted_date", "lead", "handling_units"]
+        widgets = {
+            "submitted_date": DATE,
+            "handling_units": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        deputies = Deputy.objects.select_related("delegation").order_by("term", "code")
+        self.fields["lead"].queryset = deputies
+        self.fields["cosigners"].queryset = deputies
+        self.fields["handling_units"].queryset = HandlingUnit.objects.all()
+        self.fields["handling_units"].required = False
+        if self.instance.pk:
+            self.initial["cosigners"] = list(
+                self.instance.cosignatures.values_list("deputy_id", flat=True)
+            )
+        elif not self.initial.get("term"):
+            self.initial["term"] = Term.objects.order_by("-start_date").first()
+
+    def clean(self):
+        data = super().clean()
+        term, day = data.get("term"), data.get("submitted_date")
+        if term and day and not term.start_date <= day <= term.end_date:
+            self.add_error("submitted_date", _("提出日期不在%(term)s任期内。") % {"term": term})
+        errors = services.check_people(
+            term, day, data.get("lead"), list(data.get("cosigners") or [])
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
+        return data
+
+    def save_m2m_units(self, proposal):
+        proposal.handling_units.set(self.cleaned_data["handling_units"])
+
+
+class TransitionForm(forms.Form):
+    status = forms.ChoiceField(choices=Proposal.Status.choices)
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 4}))
+    reply_date = forms.DateField(label=_("答复日期"), widget=DATE)
+
+
+class EvaluationForm(forms.ModelForm):
+    class Meta:
+        model = ProposalEvaluation
+        fields = ["attitude", "result", "overall", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"overall": {"required": _("请选择满意度。")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["overall"].choices = Satisfaction.choices
+
+
+class ProposalFilterForm(forms.Form):
+    term = forms.ModelChoiceField(label=_("届次"), queryset=Term.objects.all(), required=False)
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=[("", _("全部")), *Proposal.Kind.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("办理状态"), choices=[("", _("全部")), *Proposal.Status.choices], required=False
+    )
+    unit = forms.ModelChoiceField(
+        label=_("承办单位"), queryset=HandlingUnit.objects.all(), required=False
+    )
+    delegation = forms.ModelChoiceField(
+        label=_("代表团"), queryset=Delegation.objects.all(), required=False
+    )
+    q = forms.CharField(label=_("编号或标题"), required=False)

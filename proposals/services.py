@@ -1,0 +1,149 @@
+"""Writes for 议案 and 建议: saving with co-signers, the handling lifecycle, the reply and
+the lead deputy's evaluation (Art. 19). Each function validates first and writes in one
+transaction, so a refused request changes nothing."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from activities.services import in_office_on
+from deputies.models import Deputy
+
+from .models import Cosignature, Proposal, ProposalEvaluation, Satisfaction
+
+S = Proposal.Status
+OPEN = [S.SUBMITTED, S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED]
+# The lifecycle 提交→立案→交办→办理中→答复→办结, and 撤回 from any open state.
+TRANSITIONS = {
+    S.SUBMITTED: [S.REGISTERED, S.WITHDRAWN],
+    S.REGISTERED: [S.ASSIGNED, S.WITHDRAWN],
+    S.ASSIGNED: [S.HANDLING, S.WITHDRAWN],
+    S.HANDLING: [S.REPLIED, S.WITHDRAWN],
+    S.REPLIED: [S.CLOSED, S.WITHDRAWN],
+    S.CLOSED: [],
+    S.WITHDRAWN: [],
+}
+EVALUABLE = [S.REPLIED, S.CLOSED]
+
+
+def allowed_transitions(proposal: Proposal) -> list:
+    return TRANSITIONS[proposal.status]
+
+
+def check_people(term, day, lead, cosigners) -> dict:
+    """Errors by field for a lead and co-signers: same term, in office on the date, the lead
+    never a co-signer."""
+    errors = {}
+    if lead and lead in cosigners:
+        errors["cosigners"] = _("领衔代表不能同时是附议代表。")
+    people = ([lead] if lead else []) + list(cosigners)
+    if term:
+        other = [d.name for d in people if d.term_id != term.pk]
+        if other:
+            errors.setdefault(
+                "cosigners" if lead and lead.term_id == term.pk else "lead",
+                _("%(names)s 不是%(term)s代表。") % {"names": "、".join(other), "term": term},
+            )
+    if day and people:
+        ids = {d.pk for d in people}
+        in_office = set(
+            in_office_on(Deputy.objects.filter(pk__in=ids), day).values_list("pk", flat=True)
+        )
+        if lead and lead.pk not in in_office:
+            errors.setdefault("lead", _("领衔代表在提出日期不在任职期间。"))
+        out = [d.name for d in cosigners if d.pk not in in_office]
+        if out:
+            errors.setdefault(
+                "cosigners",
+                _("附议代表 %(names)s 在提出日期不在任职期间。") % {"names": "、".join(out)},
+            )
+    return errors
+
+
+@transaction.atomic
+def save_proposal(form) -> Proposal:
+    """Save a validated ProposalForm: the proposal, its handling units and co-signers."""
+    proposal = form.save(commit=False)
+    proposal.save()
+    form.save_m2m_units(proposal)
+    wanted = {d.pk for d in form.cleaned_data["cosigners"]}
+    current = set(proposal.cosignatures.values_list("deputy_id", flat=True))
+    # Row by row so that each co-signature change is in the history.
+    for cosignature in proposal.cosignatures.filter(deputy_id__in=current - wanted):
+        cosignature.delete()
+    for deputy_id in wanted - current:
+        Cosignature.objects.create(proposal=proposal, deputy_id=deputy_id)
+    return proposal
+
+
+@transaction.atomic
+def delete_proposal(proposal: Proposal) -> None:
+    proposal.cosignatures.all().delete()
+    proposal.delete()
+
+
+@transaction.atomic
+def transition(proposal: Proposal, status: str) -> Proposal:
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if status not in allowed_transitions(proposal):
+        raise ValidationError(
+            _("办理状态不能从“%(a)s”变为“%(b)s”。")
+            % {
+                "a": proposal.get_status_display(),
+                "b": S(status).label if status in S.values else status,
+            }  # fmt: skip
+        )
+    if status == S.REPLIED and not (proposal.reply.strip() and proposal.reply_date):
+        raise ValidationError(_("请先填写答复内容和答复日期。"))
+    proposal.status = status
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def record_reply(proposal: Proposal, reply: str, reply_date) -> Proposal:
+    """The handling unit's reply; recording it moves 办理中 to 答复."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status not in (S.HANDLING, S.REPLIED):
+        raise ValidationError(_("只有“办理中”或“答复”状态的议案建议可以登记答复。"))
+    if not (reply or "").strip() or not reply_date:
+        raise ValidationError(_("请填写答复内容和答复日期。"))
+    if reply_date < proposal.submitted_date:
+        raise ValidationError(_("答复日期不能早于提出日期。"))
+    proposal.reply, proposal.reply_date, proposal.status = reply, reply_date, S.REPLIED
+    proposal.save()
+    return proposal
+
+
+def is_lead_user(user, proposal: Proposal) -> bool:
+    return bool(user.is_authenticated and proposal.lead.user_id == user.pk)
+
+
+@transaction.atomic
+def evaluate(proposal: Proposal, user, attitude, result, overall, comment) -> tuple:
+    """The lead deputy's own evaluation. 不满意 reopens handling once (back to 办理中).
+
+    Returns (evaluation, reopened_now).
+    """
+    proposal = Proposal.objects.select_for_update().select_related("lead").get(pk=proposal.pk)
+    if not is_lead_user(user, proposal):
+        raise ValidationError(_("只有领衔代表本人可以评价办理情况。"))
+    if proposal.status not in EVALUABLE:
+        raise ValidationError(_("议案建议答复后才能评价办理情况。"))
+    if overall not in Satisfaction.values:
+        raise ValidationError(_("请选择满意度。"))
+    evaluation, _created = ProposalEvaluation.objects.update_or_create(
+        proposal=proposal,
+        defaults={
+            "attitude": attitude,
+            "result": result,
+            "overall": overall,
+            "comment": comment,
+            "evaluated_by": user,
+        },
+    )
+    reopen = overall == Satisfaction.UNSATISFIED and not proposal.reopened
+    if reopen:
+        proposal.status, proposal.reopened = S.HANDLING, True
+        proposal.save()
+    return evaluation, reopen

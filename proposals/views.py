@@ -1,0 +1,248 @@
+"""Pages for 议案 and 建议: scoped list, record and edit (office staff), the handling
+lifecycle, and the lead deputy's own evaluation of the handling (Art. 19).
+
+The evaluation is shown only to the lead deputy, office staff and leadership. There is no
+handling-unit role yet; when one is added it must not be given the evaluation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from deputies.models import Role
+from deputies.scopes import proposals_visible_to, user_scope
+from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
+
+from . import forms, services
+from .models import Cosignature, Proposal, ProposalEvaluation
+
+SORTS = {
+    "number": "number",
+    "date": "submitted_date",
+    "status": "status",
+    "lead": "lead__code",
+    "kind": "kind",
+}
+
+
+def _require_role(user):
+    if not user_scope(user).roles:
+        raise Http404
+
+
+def _is_office(user) -> bool:
+    return user_scope(user).has(Role.OFFICE_STAFF)
+
+
+def sees_evaluations(user) -> bool:
+    """Office staff and leadership see every evaluation; a deputy only their own."""
+    return user_scope(user).has(Role.OFFICE_STAFF, Role.LEADERSHIP)
+
+
+def _require_office(user):
+    if not _is_office(user):
+        raise Http404
+
+
+def filtered_proposals(request):
+    form = forms.ProposalFilterForm(request.GET or None)
+    qs = proposals_visible_to(request.user).select_related("lead__delegation", "term")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["term"]:
+            qs = qs.filter(term=data["term"])
+        if data["kind"]:
+            qs = qs.filter(kind=data["kind"])
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["unit"]:
+            qs = qs.filter(handling_units=data["unit"])
+        if data["delegation"]:
+            qs = qs.filter(lead__delegation=data["delegation"])
+        if data["q"]:
+            qs = qs.filter(title__icontains=data["q"]) | qs.filter(number=data["q"])
+    qs = qs.annotate(cosigner_count=Count("cosignatures", distinct=True)).prefetch_related(
+        "handling_units"
+    )
+    return form, qs
+
+
+@login_required
+def proposal_list(request):
+    _require_role(request.user)
+    form, qs = filtered_proposals(request)
+    qs, sort_key = sort(request, qs, SORTS, "-date")
+    if wants_xlsx(request):
+        with_eval = sees_evaluations(request.user)
+        if with_eval:
+            qs = qs.select_related("evaluation")
+        header = [_("编号"), _("类型"), _("标题"), _("提出日期"), _("领衔代表"), _("代表团"),
+                  _("附议人数"), _("承办单位"), _("办理状态"), _("答复日期")]  # fmt: skip
+        if with_eval:
+            header.append(_("满意度"))
+
+        def row(p):
+            cells = [p.number, p.get_kind_display(), p.title, p.submitted_date, p.lead.name,
+                     str(p.lead.delegation), p.cosigner_count,
+                     "、".join(u.name for u in p.handling_units.all()), p.get_status_display(),
+                     p.reply_date]  # fmt: skip
+            if with_eval:
+                evaluation = getattr(p, "evaluation", None)
+                cells.append(evaluation.get_overall_display() if evaluation else "")
+            return cells
+
+        return xlsx_response(_("议案建议.xlsx"), header, (row(p) for p in qs))
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["format"] = "xlsx"
+    return render(
+        request,
+        "proposals/proposal_list.html",
+        {
+            "form": form,
+            "page": paginate(request, qs),
+            "sort_key": sort_key,
+            "export_query": params.urlencode(),
+            "can_create": _is_office(request.user),
+        },
+    )
+
+
+@login_required
+def proposal_detail(request, pk):
+    _require_role(request.user)
+    proposal = get_object_or_404(
+        proposals_visible_to(request.user)
+        .select_related("lead__delegation", "term")
+        .prefetch_related(
+            "handling_units",
+            Prefetch("cosignatures", Cosignature.objects.select_related("deputy__delegation")),
+        ),
+        pk=pk,
+    )
+    is_lead = services.is_lead_user(request.user, proposal)
+    show_evaluation = is_lead or sees_evaluations(request.user)
+    evaluation = (
+        ProposalEvaluation.objects.filter(proposal=proposal).first() if show_evaluation else None
+    )
+    office = _is_office(request.user)
+    context = {
+        "proposal": proposal,
+        "office": office,
+        "is_lead": is_lead,
+        "show_evaluation": show_evaluation,
+        "evaluation": evaluation,
+        "transitions": [
+            (s, Proposal.Status(s).label)
+            for s in services.allowed_transitions(proposal)
+            if s != Proposal.Status.REPLIED
+        ],
+        "can_reply": office
+        and proposal.status in (Proposal.Status.HANDLING, Proposal.Status.REPLIED),  # fmt: skip
+        "can_evaluate": is_lead and proposal.status in services.EVALUABLE,
+    }
+    if context["can_reply"]:
+        context["reply_form"] = forms.ReplyForm(
+            initial={"reply": proposal.reply, "reply_date": proposal.reply_date}
+        )
+    if context["can_evaluate"]:
+        context["evaluation_form"] = forms.EvaluationForm(instance=evaluation)
+    return render(request, "proposals/proposal_detail.html", context)
+
+
+@login_required
+def proposal_create(request):
+    _require_office(request.user)
+    form = forms.ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        proposal = services.save_proposal(form)
+        messages.success(request, _("已登记 %(n)s。") % {"n": proposal.number})
+        return redirect("proposals:proposal_detail", proposal.pk)
+    return render(request, "proposals/proposal_form.html", {"form": form})
+
+
+@login_required
+def proposal_edit(request, pk):
+    _require_office(request.user)
+    proposal = get_object_or_404(proposals_visible_to(request.user), pk=pk)
+    form = forms.ProposalForm(request.POST or None, instance=proposal)
+    if request.method == "POST" and form.is_valid():
+        services.save_proposal(form)
+        messages.success(request, _("已保存。"))
+        return redirect("proposals:proposal_detail", pk)
+    return render(request, "proposals/proposal_form.html", {"form": form, "proposal": proposal})
+
+
+@login_required
+def proposal_delete(request, pk):
+    _require_office(request.user)
+    proposal = get_object_or_404(proposals_visible_to(request.user), pk=pk)
+    if request.method == "POST":
+        services.delete_proposal(proposal)
+        messages.success(request, _("已删除 %(n)s。") % {"n": proposal.number})
+        return redirect("proposals:proposal_list")
+    return render(
+        request,
+        "includes/confirm_delete.html",
+        {"object": proposal, "cancel_url": reverse("proposals:proposal_detail", args=[pk])},
+    )
+
+
+@login_required
+def proposal_transition(request, pk):
+    _require_office(request.user)
+    proposal = get_object_or_404(proposals_visible_to(request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            services.transition(proposal, request.POST.get("status", ""))
+            messages.success(request, _("办理状态已更新。"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    return redirect("proposals:proposal_detail", pk)
+
+
+@login_required
+def proposal_reply(request, pk):
+    _require_office(request.user)
+    proposal = get_object_or_404(proposals_visible_to(request.user), pk=pk)
+    if request.method == "POST":
+        form = forms.ReplyForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(_("请填写答复内容和答复日期。"))
+            services.record_reply(
+                proposal, form.cleaned_data["reply"], form.cleaned_data["reply_date"]
+            )
+            messages.success(request, _("已登记答复。"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    return redirect("proposals:proposal_detail", pk)
+
+
+@login_required
+def proposal_evaluate(request, pk):
+    """Only the lead deputy, from their own account; anyone else gets a 404."""
+    proposal = get_object_or_404(proposals_visible_to(request.user).select_related("lead"), pk=pk)
+    if not services.is_lead_user(request.user, proposal):
+        raise Http404
+    if request.method == "POST":
+        form = forms.EvaluationForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(_("请选择满意度。"))
+            data = form.cleaned_data
+            _evaluation, reopened = services.evaluate(
+                proposal, request.user, data["attitude"], data["result"], data["overall"],
+                data["comment"],
+            )  # fmt: skip
+            if reopened:
+                messages.warning(request, _("已提交评价。因不满意，该件已退回重新办理。"))
+            else:
+                messages.success(request, _("已提交评价。"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    return redirect("proposals:proposal_detail", pk)
