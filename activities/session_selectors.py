@@ -1,0 +1,371 @@
+"""Reads for congress sessions, the attendance grid, leave requests and speeches.
+
+Who may do what with sessions (the permission side of deputies/scopes.py for these records):
+- sessions, meetings, the grid and sign-in sheets: office staff (all, and they create and
+  edit sessions), town staff (their delegation), delegation heads (their delegation), the
+  secretary-general, the leadership and the qualification committee (all, read only);
+- attendance cells: office staff and town staff for the deputies they may edit;
+- leave requests: a deputy for themselves, office and town staff for deputies they may edit;
+  the delegation head of the deputy's delegation decides first, the secretary-general second.
+
+The roll. The model has no "expected, not yet marked" status (only 出席/请假/缺席) and the rules
+engine reads every Attendance row: a pre-filled 缺席 would count as an unexcused absence (an
+Art. 29 interview reason) before the meeting has even taken place, and a pre-filled 出席 would
+credit attendance nobody checked. So the expected roll is computed, not stored: every deputy of
+the term in office (service periods minus suspensions) on the meeting date, only the
+delegation's for a 代表团会议. The grid and the sign-in sheet show it; a cell is written only when
+staff mark it (unmarked cells read 未登记), an approved leave request writes 请假, and staff may
+mark every unmarked deputy of a held meeting 出席 at once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import Delegation, Deputy, Role, ServicePeriod, Suspension
+from deputies.scopes import deputies_editable_by, deputies_visible_to, user_scope
+from supervision.compliance import active_days
+
+from .models import Attendance, AttendanceStatus, LeaveRequest, Meeting, Session, Speech
+
+SESSION_VIEWERS = {
+    Role.OFFICE_STAFF,
+    Role.TOWN_STAFF,
+    Role.DELEGATION_HEAD,
+    Role.SECRETARY_GENERAL,
+    Role.LEADERSHIP,
+    Role.QUALIFICATION,
+}
+RECORDERS = {Role.OFFICE_STAFF, Role.TOWN_STAFF}
+UNMARKED = ""
+
+STATUS_SHORT = {
+    AttendanceStatus.PRESENT: _("出"),
+    AttendanceStatus.LEAVE: _("假"),
+    AttendanceStatus.ABSENT: _("缺"),
+    UNMARKED: _("未"),
+}
+
+
+# --- roles ----------------------------------------------------------------------------------
+
+
+def can_view_sessions(user) -> bool:
+    return bool(user_scope(user).roles & SESSION_VIEWERS)
+
+
+def can_manage_sessions(user) -> bool:
+    return user_scope(user).has(Role.OFFICE_STAFF)
+
+
+def can_record_sessions(user) -> bool:
+    """Mark attendance, record speeches, ask for leave on a deputy's behalf."""
+    return bool(user_scope(user).roles & RECORDERS)
+
+
+def can_use_leave(user) -> bool:
+    scope = user_scope(user)
+    return bool(scope.roles & (SESSION_VIEWERS | {Role.DEPUTY}))
+
+
+def is_head(user) -> bool:
+    return user_scope(user).has(Role.DELEGATION_HEAD)
+
+
+def is_secretary_general(user) -> bool:
+    return user_scope(user).has(Role.SECRETARY_GENERAL)
+
+
+def head_delegation_ids(user) -> set[int]:
+    """Delegations this user heads (RoleAssignment DELEGATION_HEAD with a delegation)."""
+    if not is_head(user):
+        return set()
+    return set(
+        user.role_assignments.filter(
+            role=Role.DELEGATION_HEAD, delegation__isnull=False
+        ).values_list("delegation_id", flat=True)
+    )
+
+
+def session_deputies(user) -> QuerySet:
+    """Deputies whose attendance this user may see in sessions (scoped as everywhere)."""
+    return deputies_visible_to(user)
+
+
+def visible_delegations(user) -> QuerySet:
+    scope = user_scope(user)
+    if scope.district_wide:
+        return Delegation.objects.all()
+    return Delegation.objects.filter(pk__in=scope.delegation_ids)
+
+
+# --- sessions and meetings ------------------------------------------------------------------
+
+
+def sessions_for_list():
+    return Session.objects.select_related("term").annotate(
+        meeting_count=Count("meetings", distinct=True)
+    )
+
+
+def session_meetings(session) -> list[Meeting]:
+    return list(
+        session.meetings.select_related("delegation").order_by(
+            "date", "kind", "delegation__order", "name"
+        )
+    )
+
+
+def meetings_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Session meetings: district-wide roles all; others plenary meetings and their own
+    delegations' meetings."""
+    queryset = Meeting.objects.all() if queryset is None else queryset
+    scope = user_scope(user)
+    if scope.district_wide:
+        return queryset
+    return queryset.filter(
+        Q(delegation__isnull=True)
+        | Q(delegation_id__in=scope.delegation_ids)
+        | Q(delegation__deputies__in=deputies_visible_to(user))
+    ).distinct()
+
+
+# --- the expected roll ----------------------------------------------------------------------
+
+
+def _in_office_map(deputy_ids, dates) -> dict[tuple[int, date], bool]:
+    """{(deputy, date): in office and not suspended}, from two queries."""
+    services, suspensions = defaultdict(list), defaultdict(list)
+    for d, s, e in ServicePeriod.objects.filter(deputy_id__in=deputy_ids).values_list(
+        "deputy_id", "start_date", "end_date"
+    ):
+        services[d].append((s, e))
+    for d, s, e in Suspension.objects.filter(deputy_id__in=deputy_ids).values_list(
+        "deputy_id", "start_date", "end_date"
+    ):
+        suspensions[d].append((s, e))
+    return {
+        (d, day): active_days(services[d], suspensions[d], day, day) == 1
+        for d in deputy_ids
+        for day in dates
+    }
+
+
+def expected_on(meeting: Meeting, deputy: Deputy) -> bool:
+    """Is the deputy on the meeting's expected roll (right term, delegation, in office)?"""
+    if deputy.term_id != meeting.term_id:
+        return False
+    if meeting.kind == Meeting.Kind.DELEGATION and deputy.delegation_id != meeting.delegation_id:
+        return False
+    return _in_office_map([deputy.pk], [meeting.date])[(deputy.pk, meeting.date)]
+
+
+def expected_roll(meeting: Meeting, deputies: QuerySet) -> list[Deputy]:
+    """The deputies (of the given QuerySet) expected at the meeting, in roll order."""
+    qs = deputies.filter(term_id=meeting.term_id)
+    if meeting.kind == Meeting.Kind.DELEGATION:
+        qs = qs.filter(delegation_id=meeting.delegation_id)
+    rows = list(qs.select_related("delegation").order_by("delegation__order", "code"))
+    office = _in_office_map([d.pk for d in rows], [meeting.date])
+    return [d for d in rows if office[(d.pk, meeting.date)]]
+
+
+# --- the attendance grid --------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    """A grid column: one meeting, or the k-th 代表团会议 of each deputy's delegation."""
+
+    key: str
+    title: str
+    subtitle: str
+    meeting: Meeting | None = None  # None for a delegation slot
+    slot: int | None = None
+    totals: dict = field(default_factory=lambda: defaultdict(int))
+
+
+@dataclass
+class Cell:
+    meeting_id: int | None  # None: not on this deputy's roll
+    status: str | None  # None: not expected; "" unmarked
+    reason: str = ""
+
+    @property
+    def short(self):
+        return STATUS_SHORT[self.status] if self.status is not None else ""
+
+    @property
+    def reason_label(self):
+        return Attendance.LeaveReason(self.reason).label if self.reason else ""
+
+
+@dataclass
+class Row:
+    deputy: Deputy
+    editable: bool
+    cells: list[Cell]
+
+
+@dataclass
+class Grid:
+    session: Session
+    columns: list[Column]
+    rows: list[Row]
+    delegations: list[Delegation]
+
+
+def attendance_grid(user, session: Session, delegation_id: int | None = None) -> Grid:
+    """The session's deputies (scoped) × its meetings, in a fixed number of queries."""
+    meetings = session_meetings(session)
+    deputies = session_deputies(user).filter(term_id=session.term_id)
+    if delegation_id:
+        deputies = deputies.filter(delegation_id=delegation_id)
+    deputies = list(deputies.select_related("delegation").order_by("delegation__order", "code"))
+    editable = set(
+        deputies_editable_by(user)
+        .filter(pk__in=[d.pk for d in deputies])
+        .values_list("pk", flat=True)
+    )
+    marks = {
+        (a.deputy_id, a.meeting_id): a
+        for a in Attendance.objects.filter(meeting__session=session).only(
+            "deputy_id", "meeting_id", "status", "leave_reason"
+        )
+    }
+    dates = {m.date for m in meetings}
+    office = _in_office_map([d.pk for d in deputies], dates)
+
+    # Delegation meetings become slots (第k次代表团会议) so the grid stays narrow.
+    columns, slots = [], defaultdict(list)
+    for m in meetings:
+        if m.kind == Meeting.Kind.DELEGATION:
+            slots[m.delegation_id].append(m)
+        else:
+            columns.append(Column(f"m{m.pk}", m.name, str(m.date), meeting=m))
+    n_slots = max((len(v) for v in slots.values()), default=0)
+    single = len({d.delegation_id for d in deputies}) == 1 and deputies
+    for k in range(n_slots):
+        only = slots.get(deputies[0].delegation_id, []) if single else []
+        meeting = only[k] if k < len(only) else None
+        columns.append(
+            Column(
+                f"s{k}",
+                meeting.name if meeting else _("代表团会议（%(n)s）") % {"n": k + 1},
+                str(meeting.date) if meeting else _("各代表团"),
+                slot=k,
+            )
+        )
+
+    rows = []
+    for d in deputies:
+        cells = []
+        for col in columns:
+            if col.meeting is not None:
+                m = col.meeting
+            else:
+                own = slots.get(d.delegation_id, [])
+                m = own[col.slot] if col.slot < len(own) else None
+            if m is None:
+                cells.append(Cell(None, None))
+                continue
+            mark = marks.get((d.pk, m.pk))
+            if mark is not None:
+                cell = Cell(m.pk, mark.status, mark.leave_reason)
+            elif office[(d.pk, m.date)]:
+                cell = Cell(m.pk, UNMARKED)
+            else:
+                cell = Cell(None, None)
+            if cell.status is not None:
+                col.totals[cell.status] += 1
+            cells.append(cell)
+        if any(c.status is not None for c in cells):
+            rows.append(Row(d, d.pk in editable, cells))
+    for col in columns:
+        col.totals = [(STATUS_SHORT[s], col.totals.get(s, 0)) for s in STATUS_SHORT]
+    return Grid(session, columns, rows, list(visible_delegations(user)))
+
+
+def grid_cell(meeting: Meeting, deputy: Deputy) -> Cell:
+    mark = Attendance.objects.filter(meeting=meeting, deputy=deputy).first()
+    if mark:
+        return Cell(meeting.pk, mark.status, mark.leave_reason)
+    return Cell(meeting.pk, UNMARKED) if expected_on(meeting, deputy) else Cell(None, None)
+
+
+def signin_sheet(user, meeting: Meeting) -> list[tuple[Delegation, list[Deputy]]]:
+    """The meeting's expected roll (and anyone already marked), grouped by delegation."""
+    visible = session_deputies(user)
+    roll = {d.pk: d for d in expected_roll(meeting, visible)}
+    marked = visible.filter(attendances__meeting=meeting).exclude(pk__in=roll.keys())
+    for d in marked.select_related("delegation"):
+        roll[d.pk] = d
+    groups = defaultdict(list)
+    for d in sorted(roll.values(), key=lambda d: (d.delegation.order, d.delegation.name, d.code)):
+        groups[d.delegation].append(d)
+    return list(groups.items())
+
+
+# --- leave requests -------------------------------------------------------------------------
+
+
+def leave_requests_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = LeaveRequest.objects.all() if queryset is None else queryset
+    scope = user_scope(user)
+    if scope.district_wide:
+        return queryset
+    return queryset.filter(deputy__in=deputies_visible_to(user))
+
+
+def head_queue(user) -> QuerySet:
+    return LeaveRequest.objects.filter(
+        status=LeaveRequest.Status.PENDING_HEAD,
+        deputy__delegation_id__in=head_delegation_ids(user),
+    )
+
+
+def sg_queue(user) -> QuerySet:
+    if not is_secretary_general(user):
+        return LeaveRequest.objects.none()
+    return LeaveRequest.objects.filter(status=LeaveRequest.Status.PENDING_SG)
+
+
+def queue_for(user) -> QuerySet:
+    """What waits for this user's decision (待我审批)."""
+    return (head_queue(user) | sg_queue(user)).distinct()
+
+
+def queue_count(user) -> int:
+    scope = user_scope(user)
+    if not scope.has(Role.DELEGATION_HEAD, Role.SECRETARY_GENERAL):
+        return 0
+    return queue_for(user).count()
+
+
+def leave_list_qs(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related(
+        "deputy__delegation", "meeting__session", "requested_by", "head_by", "sg_by"
+    )
+
+
+def leave_deputies(user) -> QuerySet:
+    """Deputies for whom this user may ask for leave: themselves, or those they may edit."""
+    scope = user_scope(user)
+    qs = deputies_editable_by(user)
+    if scope.deputy_ids:
+        qs = qs | Deputy.objects.filter(pk__in=scope.deputy_ids)
+    return qs.distinct()
+
+
+# --- speeches -------------------------------------------------------------------------------
+
+
+def speeches_visible_to(user) -> QuerySet:
+    from deputies.scopes import records_visible_to
+
+    return records_visible_to(user, Speech.objects.all())

@@ -1,0 +1,256 @@
+"""Writes for congress sessions: sessions and meetings, attendance marks, leave requests (Art. 5)
+and speeches (Art. 8). Each function checks what the regulation requires, raises
+ValidationError with a Chinese message otherwise, and writes in one transaction.
+
+Decisions (see session_selectors for the roll):
+- No Attendance row is written when a meeting is created: the expected roll is computed and a
+  row appears only when staff mark the deputy (or leave is approved), so the rules engine never
+  counts an unchecked 缺席 or 出席.
+- Staff may mark 请假 directly in the grid (leave approved on paper during the session, as the
+  ledger import allows), but only with one of Art. 5's three reason categories.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from deputies.scopes import deputies_editable_by
+
+from .models import Attendance, AttendanceStatus, LeaveRequest, Meeting, Session, Speech
+from .session_selectors import (
+    UNMARKED,
+    expected_on,
+    expected_roll,
+    head_delegation_ids,
+    is_secretary_general,
+    leave_deputies,
+)
+
+# --- sessions and meetings ------------------------------------------------------------------
+
+
+def check_meeting(meeting: Meeting, original: Meeting | None = None) -> None:
+    """The meeting's own rules; `original` is the saved version when editing."""
+    session = meeting.session
+    errors = {}
+    if meeting.kind == Meeting.Kind.DELEGATION and not meeting.delegation_id:
+        errors["delegation"] = _("代表团会议须选择代表团。")
+    if meeting.kind != Meeting.Kind.DELEGATION and meeting.delegation_id:
+        errors["delegation"] = _("只有代表团会议才选择代表团。")
+    if session and meeting.date and not session.start_date <= meeting.date <= session.end_date:
+        errors["date"] = _("会议日期须在大会会期内（%(start)s 至 %(end)s）。") % {
+            "start": session.start_date,
+            "end": session.end_date,
+        }
+    changed = original is not None and (original.kind, original.delegation_id) != (
+        meeting.kind,
+        meeting.delegation_id,
+    )
+    if changed and original.attendances.exists():
+        errors["kind"] = _("该会议已登记出席情况，不能更改会议类型或代表团。")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_session(session: Session) -> Session:
+    outside = session.pk and session.meetings.exclude(
+        date__range=(session.start_date, session.end_date)
+    )
+    if outside and outside.exists():
+        raise ValidationError(_("已有会议日期不在新的会期内，请先调整这些会议。"))
+    session.save()
+    return session
+
+
+@transaction.atomic
+def save_meeting(meeting: Meeting) -> Meeting:
+    original = Meeting.objects.get(pk=meeting.pk) if meeting.pk else None
+    meeting.term_id = meeting.session.term_id
+    check_meeting(meeting, original)
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def delete_session(session: Session) -> None:
+    session.delete()
+
+
+@transaction.atomic
+def delete_meeting(meeting: Meeting) -> None:
+    meeting.delete()
+
+
+# --- attendance -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_attendance(user, meeting: Meeting, deputy, status: str, reason: str = ""):
+    """Mark one deputy at one meeting; status "" clears the mark (back to 未登记).
+
+    Returns the Attendance row, or None when cleared.
+    """
+    if not deputies_editable_by(user).filter(pk=deputy.pk).exists():
+        raise ValidationError(_("您无权登记该代表的出席情况。"))
+    row = Attendance.objects.select_for_update().filter(meeting=meeting, deputy=deputy).first()
+    if row is None and not expected_on(meeting, deputy):
+        raise ValidationError(_("该代表不在本次会议的应出席名单中。"))
+    if status == UNMARKED:
+        if row is not None:
+            row.delete()
+        return None
+    if status not in AttendanceStatus.values:
+        raise ValidationError(_("出席情况须为出席、请假或缺席。"))
+    if status == AttendanceStatus.LEAVE:
+        if reason not in Attendance.LeaveReason.values:
+            raise ValidationError(
+                _("登记请假须选择请假事由（公务出国出境、重要会议活动、因病或特殊情况）。")
+            )
+    else:
+        reason = ""
+    if row is None:
+        row = Attendance(meeting=meeting, deputy=deputy)
+    row.status, row.leave_reason = status, reason
+    row.save()
+    return row
+
+
+@transaction.atomic
+def mark_unmarked_present(user, meeting: Meeting) -> int:
+    """Mark every unmarked deputy (of those the user may edit) expected at a held meeting 出席."""
+    if meeting.date > timezone.localdate():
+        raise ValidationError(_("会议尚未举行，不能批量登记出席。"))
+    marked = set(meeting.attendances.values_list("deputy_id", flat=True))
+    rows = [
+        Attendance(meeting=meeting, deputy=d, status=AttendanceStatus.PRESENT)
+        for d in expected_roll(meeting, deputies_editable_by(user))
+        if d.pk not in marked
+    ]
+    bulk_create_with_history(rows, Attendance, default_user=user)
+    return len(rows)
+
+
+# --- leave requests (Art. 5) ----------------------------------------------------------------
+
+
+@transaction.atomic
+def request_leave(user, deputy, meeting: Meeting, reason: str, explanation: str) -> LeaveRequest:
+    if not leave_deputies(user).filter(pk=deputy.pk).exists():
+        raise ValidationError(_("您无权为该代表提交请假申请。"))
+    if reason not in Attendance.LeaveReason.values:
+        raise ValidationError({"reason": _("请选择请假事由。")})
+    if not explanation.strip():
+        raise ValidationError({"explanation": _("请填写具体说明。")})
+    on_roll = meeting.attendances.filter(deputy=deputy).exists()
+    if not on_roll and not expected_on(meeting, deputy):
+        raise ValidationError({"meeting": _("该代表不在本次会议的应出席名单中，无需请假。")})
+    open_ = LeaveRequest.objects.filter(
+        deputy=deputy,
+        meeting=meeting,
+        status__in=[
+            LeaveRequest.Status.PENDING_HEAD,
+            LeaveRequest.Status.PENDING_SG,
+            LeaveRequest.Status.APPROVED,
+        ],
+    )
+    if open_.exists():
+        raise ValidationError({"meeting": _("该代表对本次会议已有待审批或已批准的请假申请。")})
+    return LeaveRequest.objects.create(
+        deputy=deputy,
+        meeting=meeting,
+        reason=reason,
+        explanation=explanation.strip(),
+        requested_by=user,
+    )
+
+
+@transaction.atomic
+def head_decide(user, leave: LeaveRequest, approve: bool, comment: str = "") -> LeaveRequest:
+    """The delegation head's decision, first of the two (团长审核)."""
+    leave = LeaveRequest.objects.select_for_update().select_related("deputy").get(pk=leave.pk)
+    if leave.deputy.delegation_id not in head_delegation_ids(user):
+        raise ValidationError(_("只有该代表所在代表团的团长才能审核此申请。"))
+    if leave.status != LeaveRequest.Status.PENDING_HEAD:
+        raise ValidationError(_("该申请不在待团长审核状态，不能再审核。"))
+    if not approve and not comment.strip():
+        raise ValidationError(_("不同意时请填写意见说明。"))
+    leave.head_approved = approve
+    leave.head_by, leave.head_at, leave.head_comment = user, timezone.now(), comment.strip()
+    leave.status = LeaveRequest.Status.PENDING_SG if approve else LeaveRequest.Status.REJECTED
+    leave.save()
+    return leave
+
+
+@transaction.atomic
+def sg_decide(user, leave: LeaveRequest, approve: bool, comment: str = "") -> LeaveRequest:
+    """The secretary-general's decision after the head's approval; filed (备案) at once.
+
+    Approved leave becomes 请假 on the roll (the row is created if missing); a rejection
+    leaves the roll as it was, so the deputy stays expected.
+    """
+    leave = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
+    if not is_secretary_general(user):
+        raise ValidationError(_("只有大会秘书长才能批准请假申请。"))
+    if leave.status == LeaveRequest.Status.PENDING_HEAD or leave.head_approved is not True:
+        raise ValidationError(_("代表团团长尚未同意，秘书长暂不能审批。"))
+    if leave.status != LeaveRequest.Status.PENDING_SG:
+        raise ValidationError(_("该申请已审批完毕，不能再审批。"))
+    if not approve and not comment.strip():
+        raise ValidationError(_("不批准时请填写意见说明。"))
+    now = timezone.now()
+    leave.sg_approved = approve
+    leave.sg_by, leave.sg_at, leave.sg_comment = user, now, comment.strip()
+    leave.filed_at = now
+    leave.status = LeaveRequest.Status.APPROVED if approve else LeaveRequest.Status.REJECTED
+    leave.save()
+    if approve:
+        row = Attendance.objects.filter(meeting_id=leave.meeting_id, deputy_id=leave.deputy_id)
+        row = row.first() or Attendance(meeting_id=leave.meeting_id, deputy_id=leave.deputy_id)
+        row.status, row.leave_reason = AttendanceStatus.LEAVE, leave.reason
+        row.save()
+    return leave
+
+
+# --- speeches (Art. 8) ----------------------------------------------------------------------
+
+
+def _check_speech(user, speech: Speech) -> None:
+    meeting, deputy = speech.meeting, speech.deputy
+    if not deputies_editable_by(user).filter(pk=deputy.pk).exists():
+        raise ValidationError({"deputy": _("您无权登记该代表的发言。")})
+    if meeting.kind != Meeting.Kind.DELEGATION:
+        raise ValidationError({"meeting": _("大会发言只登记在代表团会议上。")})
+    mark = meeting.attendances.filter(deputy=deputy).first()
+    if mark is None and not expected_on(meeting, deputy):
+        raise ValidationError({"deputy": _("该代表不在这次代表团会议的出席名单中。")})
+    if mark is not None and mark.status != AttendanceStatus.PRESENT:
+        message = _("该代表本次会议登记为%(s)s，不能登记发言。")
+        raise ValidationError({"deputy": message % {"s": mark.get_status_display()}})
+    if not speech.topic.strip():
+        raise ValidationError({"topic": _("请填写发言主题。")})
+
+
+@transaction.atomic
+def save_speech(user, speech: Speech) -> Speech:
+    _check_speech(user, speech)
+    speech.date, speech.meeting_name = speech.meeting.date, speech.meeting.name
+    speech.topic = speech.topic.strip()
+    duplicate = Speech.objects.filter(
+        deputy=speech.deputy, date=speech.date, meeting_name=speech.meeting_name, topic=speech.topic
+    ).exclude(pk=speech.pk)
+    if duplicate.exists():
+        raise ValidationError({"topic": _("该代表在本次会议上已登记过相同主题的发言。")})
+    try:
+        with transaction.atomic():
+            speech.save()
+    except IntegrityError as exc:  # a concurrent duplicate
+        raise ValidationError(_("该发言已登记。")) from exc
+    return speech
+
+
+@transaction.atomic
+def delete_speech(speech: Speech) -> None:
+    speech.delete()

@@ -1,0 +1,568 @@
+"""Pages for congress sessions: sessions and meetings, the attendance grid and sign-in sheets,
+leave requests and their approval queues, speeches. Roles and scopes: session_selectors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from deputies.models import Term
+from deputies.scopes import records_editable_by
+from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
+
+from . import session_selectors as sel
+from . import session_services as services
+from .models import Attendance, LeaveRequest, Meeting, Session, Speech
+from .session_forms import DecisionForm, LeaveRequestForm, MeetingForm, SessionForm, SpeechForm
+
+
+def _require(allowed: bool):
+    if not allowed:
+        raise Http404
+
+
+def _errors(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+def _apply_errors(form, exc: ValidationError):
+    """Put a service's ValidationError on the form (fields it names, else the form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _data(request):
+    """The POST data of a submitted form, even an empty one (an empty POST is falsy)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+SESSION_SORTS = {"start": "start_date", "name": "name", "term": "term__start_date"}
+
+
+@login_required
+def session_list(request):
+    _require(sel.can_view_sessions(request.user))
+    qs = sel.sessions_for_list()
+    term_id, q = _int(request.GET.get("term")), request.GET.get("q", "").strip()
+    if term_id:
+        qs = qs.filter(term_id=term_id)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    qs, current = sort(request, qs, SESSION_SORTS, "-start")
+    if wants_xlsx(request):
+        rows = (
+            (s.term.name, s.name, s.start_date, s.end_date, s.meeting_count) for s in qs.iterator()
+        )
+        header = [_("届次"), _("名称"), _("开幕日期"), _("闭幕日期"), _("会议数")]
+        return xlsx_response(_("大会列表.xlsx"), header, rows)
+    return render(
+        request,
+        "activities/sessions/session_list.html",
+        {
+            "page": paginate(request, qs),
+            "sort": current,
+            "terms": Term.objects.all(),
+            "term_id": term_id,
+            "q": q,
+            "can_manage": sel.can_manage_sessions(request.user),
+        },
+    )
+
+
+@login_required
+def session_detail(request, pk):
+    _require(sel.can_view_sessions(request.user))
+    session = get_object_or_404(Session.objects.select_related("term"), pk=pk)
+    meetings = sel.meetings_visible_to(request.user, session.meetings.all())
+    meetings = meetings.select_related("delegation").order_by("date", "kind", "name")
+    return render(
+        request,
+        "activities/sessions/session_detail.html",
+        {
+            "session": session,
+            "meetings": meetings,
+            "can_manage": sel.can_manage_sessions(request.user),
+            "can_record": sel.can_record_sessions(request.user),
+        },
+    )
+
+
+def _session_form(request, session=None):
+    _require(sel.can_manage_sessions(request.user))
+    form = SessionForm(_data(request), instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_session(form.instance)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("已保存大会“%(name)s”。") % {"name": saved.name})
+            return redirect("activities:session_detail", saved.pk)
+    title = _("编辑大会") if session else _("新建大会")
+    context = {"form": form, "object": session, "title": title}
+    return render(request, "activities/sessions/form.html", context)
+
+
+@login_required
+def session_create(request):
+    return _session_form(request)
+
+
+@login_required
+def session_edit(request, pk):
+    return _session_form(request, get_object_or_404(Session, pk=pk))
+
+
+@login_required
+def session_delete(request, pk):
+    _require(sel.can_manage_sessions(request.user))
+    session = get_object_or_404(Session, pk=pk)
+    if request.method == "POST":
+        services.delete_session(session)
+        messages.success(request, _("已删除大会“%(name)s”。") % {"name": session.name})
+        return redirect("activities:session_list")
+    cancel = reverse("activities:session_detail", args=[pk])
+    context = {"object": session, "cancel_url": cancel}
+    return render(request, "includes/confirm_delete.html", context)
+
+
+# --- meetings -------------------------------------------------------------------------------
+
+
+def _meeting_form(request, session, meeting=None):
+    _require(sel.can_manage_sessions(request.user))
+    form = MeetingForm(_data(request), instance=meeting, session=session)
+    if request.method == "POST" and form.is_valid():
+        form.instance.session = session
+        try:
+            services.save_meeting(form.instance)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("已保存会议“%(name)s”。") % {"name": form.instance.name})
+            return redirect("activities:session_detail", session.pk)
+    title = _("编辑会议") if meeting else _("新增会议")
+    context = {"form": form, "object": meeting, "session": session, "title": title}
+    return render(request, "activities/sessions/form.html", context)
+
+
+@login_required
+def meeting_create(request, pk):
+    return _meeting_form(request, get_object_or_404(Session, pk=pk))
+
+
+@login_required
+def meeting_edit(request, pk):
+    meeting = get_object_or_404(Meeting.objects.filter(session__isnull=False), pk=pk)
+    return _meeting_form(request, meeting.session, meeting)
+
+
+@login_required
+def meeting_delete(request, pk):
+    _require(sel.can_manage_sessions(request.user))
+    meeting = get_object_or_404(Meeting.objects.filter(session__isnull=False), pk=pk)
+    if request.method == "POST":
+        services.delete_meeting(meeting)
+        messages.success(request, _("已删除会议“%(name)s”。") % {"name": meeting.name})
+        return redirect("activities:session_detail", meeting.session_id)
+    cancel = reverse("activities:session_detail", args=[meeting.session_id])
+    context = {"object": meeting, "cancel_url": cancel}
+    return render(request, "includes/confirm_delete.html", context)
+
+
+def _visible_meeting(request, pk):
+    _require(sel.can_view_sessions(request.user))
+    qs = sel.meetings_visible_to(request.user, Meeting.objects.filter(session__isnull=False))
+    return get_object_or_404(qs.select_related("session", "delegation"), pk=pk)
+
+
+@login_required
+def signin_sheet(request, pk):
+    """签到表: the expected roll of one meeting, by delegation, with a signature column."""
+    meeting = _visible_meeting(request, pk)
+    groups = sel.signin_sheet(request.user, meeting)
+    return render(
+        request,
+        "activities/sessions/signin_sheet.html",
+        {"meeting": meeting, "groups": groups, "total": sum(len(g[1]) for g in groups)},
+    )
+
+
+@login_required
+@require_POST
+def meeting_mark_present(request, pk):
+    _require(sel.can_record_sessions(request.user))
+    meeting = _visible_meeting(request, pk)
+    try:
+        n = services.mark_unmarked_present(request.user, meeting)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("已将 %(n)s 名未登记代表登记为出席。") % {"n": n})
+    url = reverse("activities:attendance_grid", args=[meeting.session_id])
+    delegation = request.POST.get("delegation")
+    return redirect(f"{url}?delegation={delegation}" if delegation else url)
+
+
+# --- the attendance grid --------------------------------------------------------------------
+
+
+@login_required
+def attendance_grid(request, pk):
+    _require(sel.can_view_sessions(request.user))
+    session = get_object_or_404(Session.objects.select_related("term"), pk=pk)
+    delegation_id = _int(request.GET.get("delegation"))
+    grid = sel.attendance_grid(request.user, session, delegation_id)
+    return render(
+        request,
+        "activities/sessions/attendance_grid.html",
+        {
+            "grid": grid,
+            "session": session,
+            "delegation_id": delegation_id,
+            "can_record": sel.can_record_sessions(request.user),
+            "reasons": Attendance.LeaveReason.choices,
+            "meetings": sel.meetings_visible_to(request.user, session.meetings.all()).order_by(
+                "date", "name"
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attendance_cell(request, pk):
+    """Set one cell (htmx); returns the cell, with the refusal in data-error if refused."""
+    _require(sel.can_record_sessions(request.user))
+    session = get_object_or_404(Session, pk=pk)
+    meeting = get_object_or_404(session.meetings, pk=_int(request.POST.get("meeting")))
+    deputy = get_object_or_404(
+        sel.session_deputies(request.user), pk=_int(request.POST.get("deputy"))
+    )
+    error = ""
+    try:
+        services.set_attendance(
+            request.user,
+            meeting,
+            deputy,
+            request.POST.get("status", ""),
+            request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        error = _errors(exc)
+    cell = sel.grid_cell(meeting, deputy)
+    return render(
+        request, "activities/sessions/_cell.html", {"cell": cell, "error": error, "editable": True}
+    )
+
+
+# --- leave requests -------------------------------------------------------------------------
+
+LEAVE_SORTS = {
+    "requested": "requested_at",
+    "meeting": "meeting__date",
+    "deputy": "deputy__code",
+    "status": "status",
+}
+
+
+def _leave_filters(request, qs):
+    f = {
+        "status": request.GET.get("status", ""),
+        "session": _int(request.GET.get("session")),
+        "delegation": _int(request.GET.get("delegation")),
+        "q": request.GET.get("q", "").strip(),
+    }
+    if f["status"] in LeaveRequest.Status.values:
+        qs = qs.filter(status=f["status"])
+    if f["session"]:
+        qs = qs.filter(meeting__session_id=f["session"])
+    if f["delegation"]:
+        qs = qs.filter(deputy__delegation_id=f["delegation"])
+    if f["q"]:
+        qs = qs.filter(
+            Q(deputy__name__icontains=f["q"])
+            | Q(deputy__code__icontains=f["q"])
+            | Q(deputy__name_initials__icontains=f["q"].lower())
+        )
+    return qs, f
+
+
+def _leave_rows(qs):
+    for r in qs.iterator():
+        yield (
+            r.deputy.code,
+            r.deputy.name,
+            r.deputy.delegation.name,
+            r.meeting.name,
+            r.meeting.date,
+            r.get_reason_display(),
+            r.explanation,
+            r.get_status_display(),
+            r.requested_at.strftime("%Y-%m-%d %H:%M"),
+            {True: _("同意"), False: _("不同意")}.get(r.head_approved, ""),
+            {True: _("批准"), False: _("不批准")}.get(r.sg_approved, ""),
+            r.filed_at.strftime("%Y-%m-%d %H:%M") if r.filed_at else "",
+        )
+
+
+LEAVE_HEADER = [
+    _("代表编号"),
+    _("姓名"),
+    _("代表团"),
+    _("会议"),
+    _("会议日期"),
+    _("请假事由"),
+    _("具体说明"),
+    _("状态"),
+    _("提交时间"),
+    _("团长意见"),
+    _("秘书长意见"),
+    _("备案时间"),
+]
+
+
+def _leave_page(request, qs, template, extra):
+    qs, filters = _leave_filters(request, sel.leave_list_qs(qs))
+    qs, current = sort(request, qs, LEAVE_SORTS, "-requested")
+    if wants_xlsx(request):
+        return xlsx_response(_("请假申请.xlsx"), LEAVE_HEADER, _leave_rows(qs))
+    context = {
+        "page": paginate(request, qs),
+        "sort": current,
+        "filters": filters,
+        "statuses": LeaveRequest.Status.choices,
+        "sessions": Session.objects.all(),
+        "delegations": sel.visible_delegations(request.user),
+        "can_ask": sel.leave_deputies(request.user).exists(),
+        **extra,
+    }
+    return render(request, template, context)
+
+
+@login_required
+def leave_list(request):
+    _require(sel.can_use_leave(request.user))
+    qs = sel.leave_requests_visible_to(request.user)
+    return _leave_page(request, qs, "activities/sessions/leave_list.html", {"queue": False})
+
+
+@login_required
+def leave_queue(request):
+    """待我审批: the head's and the secretary-general's pending requests."""
+    _require(sel.is_head(request.user) or sel.is_secretary_general(request.user))
+    return _leave_page(
+        request, sel.queue_for(request.user), "activities/sessions/leave_list.html", {"queue": True}
+    )
+
+
+@login_required
+def leave_queue_count(request):
+    """The navigation badge (loaded by htmx, so pages without it cost no query)."""
+    n = sel.queue_count(request.user)
+    html = f'<span class="badge rounded-pill text-bg-warning">{n}</span>' if n else ""
+    return HttpResponse(html)
+
+
+@login_required
+def leave_create(request):
+    _require(sel.can_use_leave(request.user) and sel.leave_deputies(request.user).exists())
+    form = LeaveRequestForm(_data(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            leave = services.request_leave(
+                request.user, data["deputy"], data["meeting"], data["reason"], data["explanation"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("请假申请已提交，等待代表团团长审核。"))
+            return redirect("activities:leave_detail", leave.pk)
+    return render(
+        request, "activities/sessions/form.html", {"form": form, "title": _("提交请假申请")}
+    )
+
+
+def _visible_leave(request, pk):
+    _require(sel.can_use_leave(request.user))
+    qs = sel.leave_list_qs(sel.leave_requests_visible_to(request.user))
+    return get_object_or_404(qs, pk=pk)
+
+
+@login_required
+def leave_detail(request, pk):
+    leave = _visible_leave(request, pk)
+    can_head = (
+        leave.status == LeaveRequest.Status.PENDING_HEAD
+        and leave.deputy.delegation_id in sel.head_delegation_ids(request.user)
+    )
+    can_sg = leave.status == LeaveRequest.Status.PENDING_SG and sel.is_secretary_general(
+        request.user
+    )
+    return render(
+        request,
+        "activities/sessions/leave_detail.html",
+        {
+            "leave": leave,
+            "can_head": can_head,
+            "can_sg": can_sg,
+            "form": DecisionForm() if can_head or can_sg else None,
+            "history": leave.history.select_related("history_user").order_by("history_date"),
+        },
+    )
+
+
+def _decide(request, pk, decide):
+    leave = _visible_leave(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(ValidationError(list(form.errors.values()))))
+    else:
+        try:
+            decide(request.user, leave, form.cleaned_data["approve"], form.cleaned_data["comment"])
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("审批意见已记录。"))
+    return redirect("activities:leave_detail", leave.pk)
+
+
+@login_required
+@require_POST
+def leave_head(request, pk):
+    _require(sel.is_head(request.user))
+    return _decide(request, pk, services.head_decide)
+
+
+@login_required
+@require_POST
+def leave_sg(request, pk):
+    _require(sel.is_secretary_general(request.user))
+    return _decide(request, pk, services.sg_decide)
+
+
+# --- speeches -------------------------------------------------------------------------------
+
+SPEECH_SORTS = {"date": "date", "deputy": "deputy__code", "meeting": "meeting_name"}
+
+
+def _can_view_speeches(user):
+    return sel.can_view_sessions(user) or sel.can_use_leave(user)
+
+
+@login_required
+def speech_list(request):
+    _require(_can_view_speeches(request.user))
+    qs = sel.speeches_visible_to(request.user).select_related("deputy__delegation", "meeting")
+    f = {
+        "session": _int(request.GET.get("session")),
+        "delegation": _int(request.GET.get("delegation")),
+        "q": request.GET.get("q", "").strip(),
+    }
+    if f["session"]:
+        qs = qs.filter(meeting__session_id=f["session"])
+    if f["delegation"]:
+        qs = qs.filter(deputy__delegation_id=f["delegation"])
+    if f["q"]:
+        qs = qs.filter(
+            Q(deputy__name__icontains=f["q"]) | Q(topic__icontains=f["q"]) | Q(deputy__code=f["q"])
+        )
+    qs, current = sort(request, qs, SPEECH_SORTS, "-date")
+    if wants_xlsx(request):
+        rows = (
+            (
+                s.date,
+                s.deputy.code,
+                s.deputy.name,
+                s.deputy.delegation.name,
+                s.meeting_name,
+                s.topic,
+            )
+            for s in qs.iterator()
+        )
+        header = [_("日期"), _("代表编号"), _("姓名"), _("代表团"), _("会议名称"), _("发言主题")]
+        return xlsx_response(_("大会发言.xlsx"), header, rows)
+    editable = set()
+    page = paginate(request, qs)
+    if sel.can_record_sessions(request.user):
+        ids = [s.pk for s in page]
+        editable = set(
+            records_editable_by(request.user, Speech.objects.filter(pk__in=ids)).values_list(
+                "pk", flat=True
+            )
+        )
+    return render(
+        request,
+        "activities/sessions/speech_list.html",
+        {
+            "page": page,
+            "sort": current,
+            "filters": f,
+            "editable": editable,
+            "sessions": Session.objects.all(),
+            "delegations": sel.visible_delegations(request.user),
+            "can_record": sel.can_record_sessions(request.user),
+        },
+    )
+
+
+def _speech_form(request, speech=None):
+    _require(sel.can_record_sessions(request.user))
+    initial = {"meeting": _int(request.GET.get("meeting"))} if speech is None else None
+    form = SpeechForm(_data(request), instance=speech, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_speech(request.user, form.instance)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("发言已登记。"))
+            return redirect("activities:speech_list")
+    title = _("编辑发言") if speech else _("登记大会发言")
+    return render(
+        request, "activities/sessions/form.html", {"form": form, "object": speech, "title": title}
+    )
+
+
+def _editable_speech(request, pk):
+    _require(sel.can_record_sessions(request.user))
+    return get_object_or_404(records_editable_by(request.user, Speech.objects.all()), pk=pk)
+
+
+@login_required
+def speech_create(request):
+    return _speech_form(request)
+
+
+@login_required
+def speech_edit(request, pk):
+    return _speech_form(request, _editable_speech(request, pk))
+
+
+@login_required
+def speech_delete(request, pk):
+    speech = _editable_speech(request, pk)
+    if request.method == "POST":
+        services.delete_speech(speech)
+        messages.success(request, _("已删除发言记录。"))
+        return redirect("activities:speech_list")
+    cancel = reverse("activities:speech_list")
+    return render(request, "includes/confirm_delete.html", {"object": speech, "cancel_url": cancel})
