@@ -78,7 +78,11 @@ def lower_bound_sql(rules, tables) -> str:
                COUNT(*) FILTER (WHERE at.status IN ('present', 'leave')) AS kept,
                COUNT(*) FILTER (WHERE at.status = 'absent') AS absent
         FROM {t["attendance"]} at JOIN {t["meeting"]} m ON m.id = at.meeting_id
-        WHERE m.date BETWEEN %(year_start)s AND %(year_end)s GROUP BY at.deputy_id
+        WHERE m.date BETWEEN %(year_start)s AND %(year_end)s
+          AND NOT EXISTS (SELECT 1 FROM {t["suspension"]} su WHERE su.deputy_id = at.deputy_id
+                          AND su.start_date <= m.date
+                          AND (su.end_date IS NULL OR su.end_date >= m.date))
+        GROUP BY at.deputy_id
     ), sp AS (
         SELECT deputy_id, COUNT(*) AS n FROM {t["speech"]}
         WHERE date BETWEEN %(year_start)s AND %(year_end)s GROUP BY deputy_id
@@ -178,7 +182,7 @@ def main() -> None:
         Participation,
         Speech,
     )
-    from deputies.models import Constituent, Delegation, Deputy, ServicePeriod, Term
+    from deputies.models import Constituent, Delegation, Deputy, ServicePeriod, Suspension, Term
     from proposals.models import Cosignature, Proposal
     from supervision.compliance import evaluate_year
     from supervision.exports import write_evaluation_workbook
@@ -216,6 +220,7 @@ def main() -> None:
     tables = {
         "deputy": Deputy._meta.db_table,
         "service": ServicePeriod._meta.db_table,
+        "suspension": Suspension._meta.db_table,
         "attendance": Attendance._meta.db_table,
         "meeting": Meeting._meta.db_table,
         "speech": Speech._meta.db_table,

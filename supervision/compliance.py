@@ -29,7 +29,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import (
@@ -315,10 +315,16 @@ class Context:
 
     def session(self) -> dict[int, tuple[int, int, int]]:
         """{deputy: (meetings on the roll, attended or on leave, unexcused absences)}."""
+        # A meeting held while the deputy was suspended is not on their roll: a suspended
+        # deputy does not perform duties (Art. 30), so it is neither kept nor an absence.
+        suspended = Suspension.objects.filter(
+            deputy_id=OuterRef("deputy_id"), start_date__lte=OuterRef("meeting__date")
+        ).filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("meeting__date")))
         qs = (
             Attendance.objects.filter(
                 meeting__date__range=(self.year_start, self.year_end), meeting__term=self.term
             )
+            .exclude(Exists(suspended))
             .values("deputy_id")
             .annotate(
                 roll=Count("pk"),

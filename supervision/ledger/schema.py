@@ -33,6 +33,14 @@ GENDERS = ("男", "女")
 MEETING_KINDS = _by_label(Meeting.Kind)
 ATTENDANCE = _by_label(AttendanceStatus)
 LEAVE_REASONS = _by_label(Attendance.LeaveReason)
+# Art. 5's own wording of the three reasons, accepted as well (the dropdown offers the labels).
+LEAVE_REASON_ALIASES = {
+    "公务出国、出境": Attendance.LeaveReason.ABROAD,
+    "公务出国出境": Attendance.LeaveReason.ABROAD,
+    "参加全国、市委、市政府召开的重要会议和活动": Attendance.LeaveReason.IMPORTANT,
+    "重要会议和活动": Attendance.LeaveReason.IMPORTANT,
+    "因病或其他特殊情况": Attendance.LeaveReason.ILLNESS,
+}
 ACTIVITY_TYPES = _by_label(ActivityType)
 CONTACT_METHODS = _by_label(ContactMethod)
 PROPOSAL_KINDS = _by_label(Proposal.Kind)
@@ -84,7 +92,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("日期", True),
         Column("代表编号", True),
         Column("出席情况", True, vocabulary=tuple(ATTENDANCE)),
-        Column("请假事由", vocabulary=tuple(LEAVE_REASONS)),
+        Column("请假事由", vocabulary=tuple(LEAVE_REASONS)),  # aliases: LEAVE_REASON_ALIASES
     ),
     SPEECHES: (
         Column("日期", True),

@@ -511,13 +511,17 @@ class Validator:
         day = self.date(sheet, row, "日期", required=True)
         code = self.req_text(sheet, row, "代表编号")
         status = self.choice(sheet, row, "出席情况", S.ATTENDANCE, required=True)
-        reason = self.choice(sheet, row, "请假事由", S.LEAVE_REASONS, "")
+        reason = self.choice(
+            sheet, row, "请假事由", {**S.LEAVE_REASONS, **S.LEAVE_REASON_ALIASES}, ""
+        )
         codes = self.codes(sheet, row, code, day)
         if self._row_failed:
             return
         if reason and status != LEAVE:
             self.warn(sheet, row.number, "请假事由", _("不是请假，请假事由不予保存"))
             reason = ""
+        elif status == LEAVE and not reason:
+            self.warn(sheet, row.number, "请假事由", _("请假未填写事由（第五条列明三类事由）"))
         meeting = (name, day)
         if self.plan.meetings.setdefault(meeting, kind) != kind:
             self.error(sheet, row.number, "会议类型", _("同一会议（名称、日期）的会议类型不一致"))

@@ -111,3 +111,15 @@ def test_codes_and_phones_typed_as_numbers_match_the_same_text(db, tmp_path):
     row = evaluation(export(tmp_path, Y))["1001"]
     assert row["联系选民"] == "2/5"  # 甲 and 乙 reached twice each, across the two workbooks
     assert row["常委会组织活动"] == "1/2"
+
+
+def test_leave_reason_in_the_regulations_own_words_is_accepted(db, tmp_path):
+    # Art. 5 words the reasons as 公务出国、出境 / 因病或其他特殊情况; staff copy them from the
+    # text, so they are read as the dropdown's 公务出国出境 / 因病或特殊情况.
+    ledger = Ledger()
+    ledger.deputy("LV01")
+    ledger.meeting("全体会议", "全体会议", date(Y, 1, 10), "LV01", "请假", "公务出国、出境")
+    ledger.meeting("全体会议二", "全体会议", date(Y, 1, 11), "LV01", "请假", "因病或其他特殊情况")
+    printed = run_import(ledger.save(tmp_path / "ledger.xlsx"))
+    assert "不是有效" not in printed
+    assert evaluation(export(tmp_path, Y))["LV01"]["出席大会"] == "2/2"

@@ -301,3 +301,17 @@ def test_query_count_does_not_grow_with_deputies(
     _populate(short_term, make_deputy, 3, 30)
     with django_assert_num_queries(len(small.captured_queries)):
         assert len(evaluate_year(2025).rows) == 33
+
+
+def test_meeting_during_a_suspension_is_not_on_the_roll(short_term, make_deputy):
+    deputy = make_deputy(short_term, "D1")
+    Suspension.objects.create(
+        deputy=deputy, start_date=date(2025, 1, 5), end_date=date(2025, 1, 20)
+    )
+    Attendance.objects.create(meeting=meeting(short_term, date(2025, 1, 10)), deputy=deputy,
+                              status="absent")  # fmt: skip
+    Attendance.objects.create(meeting=meeting(short_term, date(2025, 3, 1), name="全体二"),
+                              deputy=deputy, status="present")  # fmt: skip
+    row = row_for(evaluate_year(2025), deputy)
+    assert row.result("ART7_SESSION").text == "1/1"
+    assert "无故缺席区人民代表大会会议" not in row.interview_reasons
