@@ -57,8 +57,10 @@ def _back(request) -> str:
 
 @login_required
 def preferences(request):
+    # An unticked box posts nothing: a POST is bound even when empty.
     form = PreferenceForm(
-        request.POST or None, initial={"email": notifications.wants_email(request.user)}
+        request.POST if request.method == "POST" else None,
+        initial={"email": notifications.wants_email(request.user)},
     )
     if request.method == "POST" and form.is_valid():
         notifications.set_email_preference(request.user, form.cleaned_data["email"])
