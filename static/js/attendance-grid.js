@@ -40,7 +40,9 @@
       show("登记请假须先在上方选择请假事由（公务出国出境、重要会议活动、因病或特殊情况）。");
       return;
     }
-    var deputy = td.parentElement.dataset.d;
+    var row = td.parentElement;
+    var index = Array.prototype.indexOf.call(row.children, td);
+    var deputy = row.dataset.d;
     var meeting = td.dataset.m;
     td.classList.add("saving");
     htmx
@@ -51,10 +53,10 @@
         values: { deputy: deputy, meeting: meeting, status: status, reason: reason },
       })
       .then(function () {
-        var fresh = grid.querySelector('tr[data-d="' + deputy + '"] td[data-m="' + meeting + '"]');
+        var fresh = row.children[index];
         if (!fresh) return;
         show(fresh.dataset.error || "");
-        activate(fresh);
+        if (editable(fresh)) activate(fresh);
       });
   }
   function move(td, dx, dy) {

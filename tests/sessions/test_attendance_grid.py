@@ -1,0 +1,166 @@
+"""The attendance grid: scope, one-click saving, leave needs a reason, bounded queries, the
+bulk 出席 for a held meeting, and the printable sign-in sheet."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from activities.models import Attendance, AttendanceStatus
+from deputies.models import Suspension
+
+pytestmark = pytest.mark.django_db
+
+
+def grid_url(world):
+    return reverse("activities:attendance_grid", args=[world.session.pk])
+
+
+def cell_url(world):
+    return reverse("activities:attendance_cell", args=[world.session.pk])
+
+
+def test_grid_rows_scoped_by_role(world, client_for):
+    office = client_for(world.office).get(grid_url(world)).content.decode()
+    assert "张三" in office and "B1000" in office
+    town = client_for(world.town_a).get(grid_url(world)).content.decode()
+    assert "张三" in town and "B1000" not in town
+    head = client_for(world.head_b).get(grid_url(world)).content.decode()
+    assert "B1000" in head and "张三" not in head
+    # Only recorders get editable rows (data-e) and the script.
+    assert " data-e>" in town and "attendance-grid.js" in town
+    assert " data-e>" not in head
+    for user in (world.deputy_user, world.committee):
+        assert client_for(user).get(grid_url(world)).status_code == 404
+
+
+def test_grid_office_filter_by_delegation(world, client_for):
+    text = (
+        client_for(world.office).get(grid_url(world), {"delegation": world.b.pk}).content.decode()
+    )
+    assert "B1000" in text and "张三" not in text
+    # One delegation shown: the delegation-meeting column names the meeting itself.
+    assert "乙镇代表团第一次会议" in text
+
+
+def test_unmarked_cells_read_weiDengJi_and_nothing_is_written(world, client_for):
+    text = client_for(world.office).get(grid_url(world)).content.decode()
+    assert 'class="c s-u"' in text
+    assert not Attendance.objects.exists()
+
+
+def test_click_saves_and_returns_the_cell(world, client_for):
+    deputy = world.deputies_a[1]
+    data = {"deputy": deputy.pk, "meeting": world.plenary.pk, "status": "present"}
+    response = client_for(world.town_a).post(cell_url(world), data)
+    assert response.status_code == 200
+    html = response.content.decode().strip()
+    assert html.startswith("<td") and "s-present" in html and f'data-m="{world.plenary.pk}"' in html
+    row = Attendance.objects.get(deputy=deputy, meeting=world.plenary)
+    assert row.status == AttendanceStatus.PRESENT
+    assert row.history.first().history_user == world.town_a
+    # 缺席 replaces it; clearing returns the cell to 未登记 and deletes the row (with history).
+    client_for(world.town_a).post(cell_url(world), {**data, "status": "absent"})
+    assert Attendance.objects.get(pk=row.pk).status == AttendanceStatus.ABSENT
+    response = client_for(world.town_a).post(cell_url(world), {**data, "status": ""})
+    assert "s-u" in response.content.decode()
+    assert not Attendance.objects.filter(pk=row.pk).exists()
+    assert Attendance.history.filter(id=row.pk, history_type="-").exists()
+
+
+def test_leave_in_grid_needs_a_reason(world, client_for):
+    deputy = world.deputies_a[1]
+    data = {"deputy": deputy.pk, "meeting": world.plenary.pk, "status": "leave"}
+    response = client_for(world.office).post(cell_url(world), data)
+    assert "登记请假须选择请假事由" in response.content.decode()
+    assert not Attendance.objects.exists()
+    response = client_for(world.office).post(cell_url(world), {**data, "reason": "illness"})
+    assert "s-leave" in response.content.decode()
+    row = Attendance.objects.get()
+    assert (row.status, row.leave_reason) == ("leave", "illness")
+
+
+def test_town_staff_of_another_town_cannot_set_a_cell(world, client_for):
+    data = {"deputy": world.deputies_a[1].pk, "meeting": world.plenary.pk, "status": "present"}
+    assert client_for(world.town_b).post(cell_url(world), data).status_code == 404
+    # Viewers who are not recorders cannot either.
+    assert client_for(world.head_a).post(cell_url(world), data).status_code == 404
+    assert client_for(world.sg).post(cell_url(world), data).status_code == 404
+    assert not Attendance.objects.exists()
+
+
+def test_cell_refused_for_deputy_not_on_the_roll(world, client_for, make_deputy):
+    # A deputy of 甲镇 is not on 乙镇's delegation meeting; a suspended deputy is on no roll.
+    data = {"deputy": world.deputies_a[1].pk, "meeting": world.meet_b.pk, "status": "present"}
+    response = client_for(world.office).post(cell_url(world), data)
+    assert "不在本次会议的应出席名单中" in response.content.decode()
+    suspended = world.deputies_a[2]
+    Suspension.objects.create(
+        deputy=suspended, start_date=world.session.start_date - timedelta(days=30)
+    )
+    data = {"deputy": suspended.pk, "meeting": world.plenary.pk, "status": "present"}
+    assert (
+        "不在本次会议的应出席名单中"
+        in client_for(world.office).post(cell_url(world), data).content.decode()
+    )
+    assert not Attendance.objects.exists()
+    text = client_for(world.office).get(grid_url(world)).content.decode()
+    assert suspended.code not in text
+
+
+def test_grid_query_count_does_not_grow_with_deputies(
+    world, client_for, add_deputies, django_assert_max_num_queries
+):
+    client = client_for(world.office)
+    client.get(grid_url(world))
+    with django_assert_max_num_queries(20) as small:
+        response = client.get(grid_url(world))
+    n = len(small.captured_queries)  # read now: a request resets the log
+    assert response.status_code == 200
+    deputies = add_deputies(world.term, world.a, 150, "A5") + add_deputies(
+        world.term, world.b, 150, "B5"
+    )
+    Attendance.objects.bulk_create(
+        [
+            Attendance(meeting=world.plenary, deputy=d, status=AttendanceStatus.PRESENT)
+            for d in deputies
+        ]
+    )
+    with django_assert_max_num_queries(n):
+        response = client.get(grid_url(world))
+    text = response.content.decode()
+    assert text.count("<tr data-d=") == 307
+    # Small HTML: well under 1 kB per deputy row.
+    assert len(response.content) < 307 * 600 + 20_000
+
+
+def test_mark_unmarked_present_only_after_the_meeting(world, client_for):
+    url = reverse("activities:meeting_mark_present", args=[world.plenary.pk])
+    response = client_for(world.town_a).post(url, follow=True)
+    assert "会议尚未举行" in response.content.decode()
+    assert not Attendance.objects.exists()
+    # Move the session into the past; town staff mark their own delegation only.
+    past = world.session.start_date - timedelta(days=30)
+    type(world.session).objects.filter(pk=world.session.pk).update(start_date=past, end_date=past)
+    type(world.plenary).objects.filter(pk=world.plenary.pk).update(date=past)
+    Attendance.objects.create(meeting=world.plenary, deputy=world.deputies_a[1], status="absent")
+    client_for(world.town_a).post(url)
+    marks = dict(
+        Attendance.objects.filter(meeting=world.plenary).values_list("deputy__code", "status")
+    )
+    assert marks == {"A000": "present", "A1000": "absent", "A1001": "present", "A1002": "present"}
+    created = Attendance.objects.get(meeting=world.plenary, deputy=world.deputies_a[0])
+    assert created.history.first().history_user == world.town_a
+
+
+def test_signin_sheet_grouped_by_delegation_with_print_css(world, client_for):
+    url = reverse("activities:signin_sheet", args=[world.plenary.pk])
+    text = client_for(world.office).get(url).content.decode()
+    assert "签到表" in text and "签名" in text and "@media print" in text
+    assert text.index("甲镇") < text.index("张三") < text.index("乙镇") < text.index("B1000")
+    town = client_for(world.town_a).get(url).content.decode()
+    assert "张三" in town and "B1000" not in town
+    # A delegation meeting of another town is out of scope for town staff.
+    other = reverse("activities:signin_sheet", args=[world.meet_b.pk])
+    assert client_for(world.town_a).get(other).status_code == 404
+    assert client_for(world.deputy_user).get(url).status_code == 404
