@@ -160,7 +160,7 @@ def shortfall_reminders(period: str, year: int | None = None, today: date | None
                 _("您担任组长的%(group)s有以下代表尚有未完成的履职要求：") % {"group": group_name}
             )
             parts.extend(lines)
-        messages.append(Message(user_id, subject, "\n".join(parts), reverse("notifications:inbox")))
+        messages.append(Message(user_id, subject, "\n".join(parts)))
     report.recipients = len(messages)
     report.sent = send(KIND_SHORTFALL, period, messages)
     return report
@@ -198,7 +198,6 @@ def group_report_reminders(year: int) -> RunReport:
                 "工委报送本小组代表向选民述职情况的年度报告。以下小组尚未报送：%(groups)s。"
             )
             % {"year": year, "groups": "、".join(sorted(names))},
-            reverse("notifications:inbox"),
         )
         for user_id, names in by_user.items()
     ]
