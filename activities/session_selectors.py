@@ -113,12 +113,17 @@ def sessions_for_list():
     )
 
 
+KIND_ORDER = {Meeting.Kind.PREPARATORY: 0, Meeting.Kind.PLENARY: 1, Meeting.Kind.DELEGATION: 2}
+
+
 def session_meetings(session) -> list[Meeting]:
-    return list(
-        session.meetings.select_related("delegation").order_by(
-            "date", "kind", "delegation__order", "name"
-        )
-    )
+    """The session's meetings by date, the preparatory meeting before the plenary ones."""
+    meetings = session.meetings.select_related("delegation")
+    return sorted(
+        meetings,
+        key=lambda m: (m.date, KIND_ORDER.get(m.kind, 9), m.delegation.order if m.delegation else 0,
+                       m.name),
+    )  # fmt: skip
 
 
 def meetings_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
