@@ -4,7 +4,17 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Award, ConstituencyReport, ExportJob, GroupAnnualReport, Interview
+from .models import (
+    Award,
+    ConstituencyReport,
+    ExportJob,
+    GroupAnnualReport,
+    Interview,
+    JobRun,
+    Notification,
+    NotificationSetting,
+    ShortfallFlag,
+)
 
 
 @admin.register(ConstituencyReport)
@@ -65,3 +75,42 @@ class ExportJobAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the scheduled jobs: looked at here, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ShortfallFlag)
+class ShortfallFlagAdmin(ReadOnlyAdmin):
+    list_display = ["deputy", "year", "rule_code", "opened_at", "resolved_at"]
+    list_filter = ["year", "rule_code"]
+    list_select_related = ["deputy"]
+    search_fields = ["deputy__name", "deputy__code"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["recipient", "kind", "period", "subject", "created_at", "read_at", "delivery"]
+    list_filter = ["kind", "delivery"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__username", "subject"]
+
+
+@admin.register(NotificationSetting)
+class NotificationSettingAdmin(admin.ModelAdmin):
+    list_display = ["user", "email"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdmin):
+    list_display = ["name", "started_at", "finished_at", "succeeded"]
+    list_filter = ["name", "succeeded"]

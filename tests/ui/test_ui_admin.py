@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from deputies.models import Role
 
@@ -52,6 +53,10 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
         ExportJob,
         GroupAnnualReport,
         Interview,
+        JobRun,
+        Notification,
+        NotificationSetting,
+        ShortfallFlag,
     )
 
     nanxiang = make_delegation("南翔镇")
@@ -109,6 +114,14 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
     )
     Award.objects.create(year=2026, kind="active_deputy", deputy=member)
     ExportJob.objects.create(kind="evaluation", year=2026, term=term, created_by=user, total=4)
+    now = timezone.now()
+    ShortfallFlag.objects.create(
+        deputy=deputy, year=2026, rule_code="ART13_TRAINING", opened_at=now, last_seen_at=now
+    )
+    Notification.objects.create(recipient=user, kind="reminder", period="2026-Q4", subject="提醒",
+                                body="…")  # fmt: skip
+    NotificationSetting.objects.create(user=user, email=True)
+    JobRun.objects.create(name="shortfall_scan", started_at=now, succeeded=True)
 
 
 def our_models():
