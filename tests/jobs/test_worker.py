@@ -161,3 +161,37 @@ def test_killed_worker_job_completes_after_restart_without_duplicates(
     ]
     assert Notification.objects.filter(kind="feedback-sheets-ready").count() == 1
     assert JobRun.objects.filter(name="year_end_feedback", succeeded=True).count() == 1
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_killed_pool_process_is_redelivered_by_the_same_worker(
+    transactional_db, district, make_deputy, tmp_path
+):
+    """The other crash: the prefork pool's child dies (say, the OOM killer). The worker sees
+    the loss and, with reject_on_worker_lost, puts the message back at once."""
+    for i in range(40):
+        make_deputy(district.term, f"K{i:03}", group=district.group)
+    exports = tmp_path / "exports"
+    queue = f"jdrenda-test-pool-{os.getpid()}"
+    purge(queue)
+    log = (tmp_path / "worker.log").open("w")
+    worker = start_worker_process(
+        queue, exports, log, JOBS_TEST_SHEET_DELAY="0.05", JOBS_TEST_POOL="prefork"
+    )
+    try:
+        result = tasks.year_end_feedback.apply_async((2026,), queue=queue)
+        wait_for(lambda: ExportJob.objects.filter(done__gte=20).exists(), 40, "half-way")
+        children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
+        assert len(children) == 1
+        os.kill(int(children[0]), signal.SIGKILL)
+        result.get(timeout=45)
+    finally:
+        stop(worker)
+        log.close()
+    job = ExportJob.objects.get()
+    assert job.state == ExportJob.State.DONE and job.done == job.total == 43
+    assert [p.suffix for p in exports.rglob("*") if p.is_file()] == [".zip"]
+    assert Notification.objects.filter(kind="year-end-feedback").count() == 2
+    runs = JobRun.objects.filter(name="year_end_feedback")
+    assert runs.count() == 2 and runs.filter(succeeded=True).count() == 1

@@ -3,7 +3,8 @@
 Environment: JOBS_TEST_QUEUE (the queue to consume), JOBS_TEST_SHEET_DELAY (seconds each
 feedback sheet takes, to make the job slow enough to kill), JOBS_TEST_VISIBILITY (seconds
 after which an unacknowledged message of a dead worker is delivered again; production keeps
-Redis's one hour). DATABASE_URL points at the test database.
+Redis's one hour), JOBS_TEST_POOL (solo, the default, or prefork). DATABASE_URL points at
+the test database.
 """
 
 import os
@@ -36,7 +37,8 @@ app.conf.broker_transport_options = {
 app.worker_main(
     [
         "worker",
-        "--pool=solo",
+        f"--pool={os.environ.get('JOBS_TEST_POOL') or 'solo'}",
+        "--concurrency=1",
         f"--queues={os.environ['JOBS_TEST_QUEUE']}",
         "--loglevel=WARNING",
         "--without-heartbeat",
