@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from deputies.models import Term
 from deputies.scopes import records_editable_by
 from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
+from jdrenda.views import apply_errors, confirm_delete
 
 from . import session_selectors as sel
 from . import session_services as services
@@ -28,15 +29,6 @@ def _require(allowed: bool):
 
 def _errors(exc: ValidationError) -> str:
     return "；".join(exc.messages)
-
-
-def _apply_errors(form, exc: ValidationError):
-    """Put a service's ValidationError on the form (fields it names, else the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _data(request):
@@ -111,7 +103,7 @@ def _session_form(request, session=None):
         try:
             saved = services.save_session(form.instance)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("已保存大会“%(name)s”。") % {"name": saved.name})
             return redirect("activities:session_detail", saved.pk)
@@ -134,13 +126,14 @@ def session_edit(request, pk):
 def session_delete(request, pk):
     _require(sel.can_manage_sessions(request.user))
     session = get_object_or_404(Session, pk=pk)
-    if request.method == "POST":
-        services.delete_session(session)
-        messages.success(request, _("已删除大会“%(name)s”。") % {"name": session.name})
-        return redirect("activities:session_list")
-    cancel = reverse("activities:session_detail", args=[pk])
-    context = {"object": session, "cancel_url": cancel}
-    return render(request, "includes/confirm_delete.html", context)
+    return confirm_delete(
+        request,
+        session,
+        services.delete_session,
+        message=_("已删除大会“%(name)s”。") % {"name": session.name},
+        success_url=reverse("activities:session_list"),
+        cancel_url=reverse("activities:session_detail", args=[pk]),
+    )
 
 
 # --- meetings -------------------------------------------------------------------------------
@@ -154,7 +147,7 @@ def _meeting_form(request, session, meeting=None):
         try:
             services.save_meeting(form.instance)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("已保存会议“%(name)s”。") % {"name": form.instance.name})
             return redirect("activities:session_detail", session.pk)
@@ -178,13 +171,13 @@ def meeting_edit(request, pk):
 def meeting_delete(request, pk):
     _require(sel.can_manage_sessions(request.user))
     meeting = get_object_or_404(Meeting.objects.filter(session__isnull=False), pk=pk)
-    if request.method == "POST":
-        services.delete_meeting(meeting)
-        messages.success(request, _("已删除会议“%(name)s”。") % {"name": meeting.name})
-        return redirect("activities:session_detail", meeting.session_id)
-    cancel = reverse("activities:session_detail", args=[meeting.session_id])
-    context = {"object": meeting, "cancel_url": cancel}
-    return render(request, "includes/confirm_delete.html", context)
+    return confirm_delete(
+        request,
+        meeting,
+        services.delete_meeting,
+        message=_("已删除会议“%(name)s”。") % {"name": meeting.name},
+        success_url=reverse("activities:session_detail", args=[meeting.session_id]),
+    )
 
 
 def _visible_meeting(request, pk):
@@ -392,7 +385,7 @@ def leave_create(request):
                 request.user, data["deputy"], data["meeting"], data["reason"], data["explanation"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("请假申请已提交，等待代表团团长审核。"))
             return redirect("activities:leave_detail", leave.pk)
@@ -532,7 +525,7 @@ def _speech_form(request, speech=None):
         try:
             services.save_speech(request.user, form.instance)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("发言已登记。"))
             return redirect("activities:speech_list")
@@ -560,9 +553,10 @@ def speech_edit(request, pk):
 @login_required
 def speech_delete(request, pk):
     speech = _editable_speech(request, pk)
-    if request.method == "POST":
-        services.delete_speech(speech)
-        messages.success(request, _("已删除发言记录。"))
-        return redirect("activities:speech_list")
-    cancel = reverse("activities:speech_list")
-    return render(request, "includes/confirm_delete.html", {"object": speech, "cancel_url": cancel})
+    return confirm_delete(
+        request,
+        speech,
+        services.delete_speech,
+        message=_("已删除发言记录。"),
+        success_url=reverse("activities:speech_list"),
+    )

@@ -26,6 +26,7 @@ from deputies.scopes import (
     user_scope,
 )
 from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
+from jdrenda.views import confirm_delete
 
 from . import forms, services
 from .models import (
@@ -213,14 +214,13 @@ def activity_edit(request, pk):
 @_any_role
 def activity_delete(request, pk):
     activity = get_object_or_404(activities_editable_by(request.user), pk=pk)
-    if request.method == "POST":
-        services.delete_activity(activity)
-        messages.success(request, _("已删除活动“%(name)s”。") % {"name": activity.name})
-        return redirect("activities:activity_list")
-    return render(
+    return confirm_delete(
         request,
-        "includes/confirm_delete.html",
-        {"object": activity, "cancel_url": reverse("activities:activity_detail", args=[pk])},
+        activity,
+        services.delete_activity,
+        message=_("已删除活动“%(name)s”。") % {"name": activity.name},
+        success_url=reverse("activities:activity_list"),
+        cancel_url=reverse("activities:activity_detail", args=[pk]),
     )
 
 
@@ -373,12 +373,9 @@ def participation_delete(request, pk):
         pk=pk,
     )
     back = reverse("activities:activity_detail", args=[participation.activity_id])
-    if request.method == "POST":
-        services.delete_participation(participation)
-        messages.success(request, _("已移除 %(name)s。") % {"name": participation.deputy.name})
-        return redirect(back)
-    return render(
-        request, "includes/confirm_delete.html", {"object": participation, "cancel_url": back}
+    message = _("已移除 %(name)s。") % {"name": participation.deputy.name}
+    return confirm_delete(
+        request, participation, services.delete_participation, message=message, success_url=back
     )
 
 
@@ -591,14 +588,12 @@ def communication_delete(request, pk):
     comm = get_object_or_404(
         Communication.objects.filter(deputy__in=_recordable_deputies(request.user)), pk=pk
     )
-    if request.method == "POST":
-        services.delete_record(comm)
-        messages.success(request, _("已删除。"))
-        return redirect("activities:communication_list")
-    return render(
+    return confirm_delete(
         request,
-        "includes/confirm_delete.html",
-        {"object": comm, "cancel_url": reverse("activities:communication_list")},
+        comm,
+        services.delete_record,
+        message=_("已删除。"),
+        success_url=reverse("activities:communication_list"),
     )
 
 
@@ -690,14 +685,12 @@ def liaison_delete(request, pk):
     item = get_object_or_404(
         LiaisonCommunication.objects.filter(member__in=_liaison_members(request.user)), pk=pk
     )
-    if request.method == "POST":
-        services.delete_record(item)
-        messages.success(request, _("已删除。"))
-        return redirect("activities:liaison_list")
-    return render(
+    return confirm_delete(
         request,
-        "includes/confirm_delete.html",
-        {"object": item, "cancel_url": reverse("activities:liaison_list")},
+        item,
+        services.delete_record,
+        message=_("已删除。"),
+        success_url=reverse("activities:liaison_list"),
     )
 
 
@@ -850,14 +843,13 @@ def opinion_status(request, pk):
 @_any_role
 def opinion_delete(request, pk):
     opinion = _editable_opinion(request, pk)
-    if request.method == "POST":
-        services.delete_record(opinion)
-        messages.success(request, _("已删除。"))
-        return redirect("activities:opinion_list")
-    return render(
+    return confirm_delete(
         request,
-        "includes/confirm_delete.html",
-        {"object": opinion, "cancel_url": reverse("activities:opinion_detail", args=[pk])},
+        opinion,
+        services.delete_record,
+        message=_("已删除。"),
+        success_url=reverse("activities:opinion_list"),
+        cancel_url=reverse("activities:opinion_detail", args=[pk]),
     )
 
 

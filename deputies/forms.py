@@ -1,8 +1,7 @@
 """Forms of the deputy pages. Checks that need the database live in deputies.services, which
-the views call after is_valid(); `apply_errors` puts its messages on the form."""
+the views call after is_valid(); jdrenda.views.apply_errors puts its messages on the form."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -23,15 +22,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form (unknown fields as form-wide errors)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class DeputyForm(forms.ModelForm):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jdrenda import listing
+from jdrenda.views import apply_errors, confirm_delete, form_page
 
 from . import forms, selectors, services
 from .models import (
@@ -232,32 +233,15 @@ def deputy_detail(request, pk):
 
 
 def _form_page(request, form, save, *, deputy, title, message, anchor=""):
-    """Validate, save through the service (its ValidationError lands on the form), redirect
-    to the deputy page; otherwise render the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form)
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, message)
-            return redirect(_back(deputy, anchor))
-    context = {"form": form, "deputy": deputy, "title": title, "cancel_url": _back(deputy, anchor)}
-    return render(request, "deputies/form.html", context)
+    back = _back(deputy, anchor)
+    context = {"deputy": deputy, "title": title, "cancel_url": back}
+    return form_page(request, form, save, template="deputies/form.html", context=context,
+                     message=message, success_url=back)  # fmt: skip
 
 
 def _confirm_delete(request, obj, delete, *, deputy, message, anchor=""):
-    """GET asks for confirmation; POST deletes through the service (history keeps a row)."""
-    cancel = _back(deputy, anchor)
-    if request.method == "POST":
-        try:
-            delete(obj)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, message)
-        return redirect(cancel)
-    return render(request, "includes/confirm_delete.html", {"object": obj, "cancel_url": cancel})
+    return confirm_delete(request, obj, delete, message=message,
+                          success_url=_back(deputy, anchor))  # fmt: skip
 
 
 @login_required
@@ -269,7 +253,7 @@ def deputy_create(request):
         try:
             deputy = services.save_deputy(form.instance, form.cleaned_data.get("service_start"))
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, gettext("已新增代表 %(d)s。") % {"d": deputy})
             return redirect("deputies:detail", pk=deputy.pk)

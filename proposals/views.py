@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from deputies.models import Role
 from deputies.scopes import proposals_visible_to, user_scope
 from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
+from jdrenda.views import confirm_delete
 
 from . import forms, services
 from .models import Cosignature, Proposal, ProposalEvaluation
@@ -181,14 +182,13 @@ def proposal_edit(request, pk):
 def proposal_delete(request, pk):
     _require_office(request.user)
     proposal = get_object_or_404(proposals_visible_to(request.user), pk=pk)
-    if request.method == "POST":
-        services.delete_proposal(proposal)
-        messages.success(request, _("已删除 %(n)s。") % {"n": proposal.number})
-        return redirect("proposals:proposal_list")
-    return render(
+    return confirm_delete(
         request,
-        "includes/confirm_delete.html",
-        {"object": proposal, "cancel_url": reverse("proposals:proposal_detail", args=[pk])},
+        proposal,
+        services.delete_proposal,
+        message=_("已删除 %(n)s。") % {"n": proposal.number},
+        success_url=reverse("proposals:proposal_list"),
+        cancel_url=reverse("proposals:proposal_detail", args=[pk]),
     )
 
 

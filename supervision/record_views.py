@@ -2,20 +2,18 @@
 Art. 29 candidate list and interviews, awards. Each view checks role and scope (404 outside
 it), calls one selector or service in supervision.records, renders."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deputies.forms import apply_errors
 from deputies.models import Delegation, Role
 from deputies.scopes import deputies_visible_to, records_editable_by, records_visible_to, user_scope
 from jdrenda import listing
+from jdrenda.views import confirm_delete, form_page
 
 from . import record_forms as forms
 from . import records
@@ -46,24 +44,13 @@ def _number(request, key):
 
 
 def _form_page(request, form, save, *, title, message, back):
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, message)
-            return redirect(back)
-    context = {"form": form, "title": title, "cancel_url": back}
-    return render(request, "supervision/records/form.html", context)
+    context = {"title": title, "cancel_url": back}
+    return form_page(request, form, save, template="supervision/records/form.html",
+                     context=context, message=message, success_url=back)  # fmt: skip
 
 
 def _confirm_delete(request, obj, delete, *, message, back):
-    if request.method == "POST":
-        delete(obj)
-        messages.success(request, message)
-        return redirect(back)
-    return render(request, "includes/confirm_delete.html", {"object": obj, "cancel_url": back})
+    return confirm_delete(request, obj, delete, message=message, success_url=back)
 
 
 # --- reports to constituents (Art. 26) --------------------------------------------------------
