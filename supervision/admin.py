@@ -13,6 +13,9 @@ from .models import (
     JobRun,
     Notification,
     NotificationSetting,
+    PointWeight,
+    RecordFlag,
+    SelfReport,
     ShortfallFlag,
 )
 
@@ -114,3 +117,32 @@ class NotificationSettingAdmin(admin.ModelAdmin):
 class JobRunAdmin(ReadOnlyAdmin):
     list_display = ["name", "started_at", "finished_at", "succeeded"]
     list_filter = ["name", "succeeded"]
+
+
+@admin.register(SelfReport)
+class SelfReportAdmin(SimpleHistoryAdmin):
+    list_display = ["deputy", "kind", "date", "status", "submitted_at", "reviewed_by"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["deputy", "reviewed_by"]
+    search_fields = ["deputy__name", "deputy__code", "title"]
+    autocomplete_fields = ["deputy"]
+    raw_id_fields = ["communication", "participation"]
+    filter_horizontal = ["constituents"]
+
+
+@admin.register(RecordFlag)
+class RecordFlagAdmin(SimpleHistoryAdmin):
+    list_display = ["deputy", "year", "kind", "rule_code", "status", "created_at"]
+    list_filter = ["kind", "status", "year"]
+    list_select_related = ["deputy"]
+    search_fields = ["deputy__name", "deputy__code", "comment"]
+    autocomplete_fields = ["deputy"]
+
+
+@admin.register(PointWeight)
+class PointWeightAdmin(admin.ModelAdmin):
+    """The weights of the optional points view (履职积分), edited here by the office."""
+
+    list_display = ["label", "kind", "points", "order"]
+    list_editable = ["points", "order"]
+    search_fields = ["label", "kind"]

@@ -56,6 +56,9 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
         JobRun,
         Notification,
         NotificationSetting,
+        PointWeight,
+        RecordFlag,
+        SelfReport,
         ShortfallFlag,
     )
 
@@ -122,6 +125,10 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
                                 body="…")  # fmt: skip
     NotificationSetting.objects.create(user=user, email=True)
     JobRun.objects.create(name="shortfall_scan", started_at=now, succeeded=True)
+    report = SelfReport.objects.create(deputy=deputy, kind="communication", date=date(2026, 3, 1))
+    report.constituents.add(constituent)
+    RecordFlag.objects.create(deputy=deputy, year=2026, kind="missing", comment="漏记一次活动")
+    PointWeight.objects.create(kind="speech", label="大会发言", points=2)
 
 
 def our_models():
