@@ -39,6 +39,7 @@ migrate: $(STAMP)
 run: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py setup_schedules
+	$(PY) manage.py setup_point_weights
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(STAMP)

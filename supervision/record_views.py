@@ -454,10 +454,21 @@ def _award_back():
     return reverse("supervision:award_list")
 
 
+def _award_initial(request):
+    """Opened from the award pre-screening: ?year=&kind=&deputy= or &proposal=."""
+    initial = {"year": _year(request)}
+    if (kind := request.GET.get("kind", "")) in Award.Kind.values:
+        initial["kind"] = kind
+    for key in ("deputy", "proposal"):
+        if value := _number(request, key):
+            initial[key] = value
+    return initial
+
+
 @login_required
 def award_create(request):
     _require(records.can_record_awards(request.user))
-    form = forms.AwardForm(request.POST or None, initial={"year": _year(request)})
+    form = forms.AwardForm(request.POST or None, initial=_award_initial(request))
     return _form_page(
         request,
         form,

@@ -39,3 +39,13 @@ urlpatterns += [
     path("awards/<int:pk>/edit/", record_views.award_edit, name="award_edit"),
     path("awards/<int:pk>/delete/", record_views.award_delete, name="award_delete"),
 ]
+
+# Issue 5: group leaders' pages, award pre-screening (Art. 28), points (履职积分).
+from . import leader_views  # noqa: E402
+
+urlpatterns += [
+    path("groups/", leader_views.group_list, name="group_list"),
+    path("groups/<int:pk>/", leader_views.group_detail, name="group_detail"),
+    path("awards/candidates/", leader_views.award_candidates, name="award_candidates"),
+    path("points/", leader_views.points_view, name="points"),
+]
