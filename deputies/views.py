@@ -77,6 +77,9 @@ def _role_cards(user, scope):
 def home(request):
     """A simple home page per role; the feature pages come in later issues."""
     scope = user_scope(request.user)
+    if Role.DEPUTY in scope.roles and scope.roles <= {Role.DEPUTY, Role.GROUP_LEADER}:
+        # A deputy (group leaders are deputies too) opens the system for their own file.
+        return redirect("deputies:mine")
     term = Term.for_year(timezone.localdate().year)
     in_term = Deputy.objects.filter(term=term)
     context = {
@@ -195,11 +198,20 @@ def _compliance_text(met):
 
 @login_required
 def my_file(request):
-    """A deputy's own performance file (the current term's record, else the latest)."""
-    own = Deputy.objects.filter(user=request.user).order_by("-term__start_date").first()
+    """我的履职档案: the signed-in deputy's own file, phone first. It takes no deputy id, so
+    nothing of another deputy is reachable from it; a user with no deputy record gets 404."""
+    from supervision import self_reports
+
+    raw = request.GET.get("year", "")
+    asked = int(raw) if raw.isdigit() else timezone.localdate().year
+    own = self_reports.own_deputy(request.user, asked)
     if own is None:
         raise Http404
-    return redirect("deputies:detail", pk=own.pk)
+    years = own.term.years()
+    year = min(max(asked, years[0]), years[-1])
+    context = {"deputy": own, "file": self_reports.own_file(own, year), "year": year,
+               "kinds": self_reports.SelfReport.Kind.choices}  # fmt: skip
+    return render(request, "deputies/mine/file.html", context)
 
 
 @login_required

@@ -49,3 +49,19 @@ urlpatterns += [
     path("awards/candidates/", leader_views.award_candidates, name="award_candidates"),
     path("points/", leader_views.points_view, name="points"),
 ]
+
+# 填报→审核 and 错重漏反馈 (issue 5): the deputy's own pages take no deputy id.
+from . import self_report_views  # noqa: E402
+
+urlpatterns += [
+    path("mine/report/", self_report_views.report_new, name="self_report_new"),
+    path("mine/report/<int:pk>/", self_report_views.report_edit, name="self_report_edit"),
+    path("mine/flag/", self_report_views.flag_new, name="flag_new"),
+    path("mine/feedback.xlsx", self_report_views.feedback_download, name="my_feedback"),
+    path("reviews/", self_report_views.review_list, name="review_list"),
+    path("reviews/count/", self_report_views.review_count, name="review_count"),
+    path("reviews/<int:pk>/confirm/", self_report_views.review_confirm, name="review_confirm"),
+    path("reviews/<int:pk>/reject/", self_report_views.review_reject, name="review_reject"),
+    path("flags/", self_report_views.flag_list, name="flags"),
+    path("flags/<int:pk>/resolve/", self_report_views.flag_resolve, name="flag_resolve"),
+]
