@@ -40,6 +40,7 @@ from activities.models import (
     Speech,
 )
 from proposals.models import Cosignature, HandlingUnit, Proposal, ProposalEvaluation, Satisfaction
+from supervision.dashboard import bump_data_version
 from supervision.models import Award, ConstituencyReport, GroupAnnualReport, Interview
 
 from .models import (
@@ -495,6 +496,7 @@ class DemoBuilder:
         self.proposals()
         self.reports()
         fill_name_initials()  # search by 拼音首字母 on the demo deputies
+        bump_data_version()  # bulk writes send no signals: the dashboard recomputes
         return self.counts
 
     # --- reference data, term, groups, deputies ------------------------------------------

@@ -17,6 +17,7 @@ urlpatterns = [
     path("proposals/", include("proposals.urls")),
     path("supervision/", include("supervision.urls")),
     path("evaluation/", include("supervision.export_urls")),
+    path("dashboard/", include("supervision.dashboard_urls")),
     path("notifications/", include("supervision.notification_urls")),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = "履职监督"
+
+    def ready(self):
+        # A change to any record that counts invalidates the dashboard's cached figures.
+        from .dashboard import connect_signals
+
+        connect_signals()

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .compliance import Evaluation, Status, evaluate_year
+from .dashboard import prewarm as prewarm_dashboard
 from .models import ShortfallFlag
 
 
@@ -112,4 +113,5 @@ def scan_shortfalls(year: int | None = None, now: datetime | None = None) -> Sca
 
     result.opened, result.reopened = len(new), len(reopen)
     result.still_open, result.resolved = len(keep), len(resolve)
+    prewarm_dashboard(year, evaluation)  # catches writes no signal saw; the page opens warm
     return result

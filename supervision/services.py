@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 
 from deputies.services import fill_name_initials
+from supervision.dashboard import bump_data_version
 from supervision.ledger import LedgerResult
 from supervision.ledger import import_ledger as _import_ledger
 
@@ -23,6 +24,7 @@ def import_ledger(
     )
     if result.applied:
         fill_name_initials()  # imported deputies become searchable by 拼音首字母
+        bump_data_version()  # bulk writes send no signals: the dashboard recomputes
     return result
 
 
