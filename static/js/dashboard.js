@@ -57,6 +57,8 @@
 
   // Delegations: deputies meeting every rule and those with a shortfall, stacked; the rate
   // beside the name. A click opens the list: the whole delegation, or only its 达标/未达标.
+  var box = document.getElementById("jd-chart-delegations");
+  if (box) box.style.height = Math.max(200, 70 + data.delegations.length * 30) + "px";
   var delegations = make("jd-chart-delegations", {
     grid: { left: 8, right: 24, top: 28, bottom: 8, containLabel: true },
     legend: { top: 0, data: [L.met_all, L.shortfall] },
