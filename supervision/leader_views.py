@@ -251,7 +251,7 @@ def _points_xlsx(year, rows, weight_list):
         _("是否达标"),
         _("未达标项"),
         _("积分"),
-    ] + [f"{w.label}（{w.points}分）" for w in weight_list]
+    ] + [f"{w.label}（{w.points_text}分）" for w in weight_list]
     data = (
         [
             r.rank,

@@ -91,11 +91,20 @@ def setup_point_weights() -> int:
     return len(missing)
 
 
+def number_text(value: Decimal) -> str:
+    """2.50 → "2.5", 10.00 → "10" (never "1E+1")."""
+    return format(value.normalize(), "f")
+
+
 @dataclass(frozen=True)
 class Weight:
     code: str
     label: str
     points: Decimal
+
+    @property
+    def points_text(self) -> str:
+        return number_text(self.points)
 
 
 def weights() -> list[Weight]:
@@ -212,6 +221,18 @@ class PointRow:
     @property
     def deputy(self):
         return self.evaluation.deputy
+
+    @property
+    def score_text(self) -> str:
+        return number_text(self.score)
+
+    @property
+    def breakdown(self) -> list[str]:
+        """ "label n × points = subtotal" for each kind with records."""
+        return [
+            f"{w.label} {n} × {w.points_text} = {number_text(subtotal)}"
+            for w, n, subtotal in self.parts
+        ]
 
 
 def score_rows(
