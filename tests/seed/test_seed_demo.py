@@ -68,6 +68,8 @@ NATURAL = {
     "activities.Activity": ["name", "date"],
     "deputies.Constituent": ["deputy", "name", "phone"],
     "activities.Communication": ["deputy", "date", "method"],
+    "activities.Participation": ["activity", "deputy"],
+    "supervision.SelfReport": ["deputy", "kind", "date", "title"],
     "proposals.Proposal": ["number"],
     "proposals.HandlingUnit": ["name"],
     "auth.User": ["username"],
