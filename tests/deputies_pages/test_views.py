@@ -194,8 +194,9 @@ def test_liaison_assignment_form(world, client_for, make_deputy):
 
 
 def test_deputy_sees_own_file_via_mine(world, client_for):
+    # Issue 5: /deputies/mine/ is the deputy's own file page itself (tests/deputy_file).
     response = client_for(world["deputy"]).get("/deputies/mine/")
-    assert response.status_code == 302 and response.url == f"/deputies/{world['li'].pk}/"
+    assert response.status_code == 200 and world["li"].name in response.content.decode()
     assert client_for(world["office"]).get("/deputies/mine/").status_code == 404
 
 

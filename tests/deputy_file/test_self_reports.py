@@ -78,8 +78,10 @@ def test_confirm_merges_into_the_communication_of_the_same_day_and_method(world,
 
 def test_reception_and_own_activity_write_an_activity_with_attendance(world, client_for, recent):
     deputy = client_for(world["deputy"])
-    deputy.post(f"{NEW}?kind=reception",
-                {"date": recent.isoformat(), "title": "安亭镇代表之家", "no_visitors": "on"})
+    deputy.post(
+        f"{NEW}?kind=reception",
+        {"date": recent.isoformat(), "title": "安亭镇代表之家", "no_visitors": "on"},
+    )
     deputy.post(f"{NEW}?kind=activity", {"date": recent.isoformat(), "activity_type": "research",
                 "title": "社区养老服务调研", "content": "走访三家养老机构"})  # fmt: skip
     office = client_for(world["office"])

@@ -15,7 +15,7 @@ def test_navigation_links_by_role(world, client_for):
     head = client_for(world.head_a).get(home).content.decode()
     assert reverse("activities:leave_queue") in head
     assert reverse("activities:leave_queue_count") in head
-    deputy = client_for(world.deputy_user).get(home).content.decode()
+    deputy = client_for(world.deputy_user).get(home, follow=True).content.decode()
     assert reverse("activities:leave_list") in deputy
     assert reverse("activities:session_list") not in deputy
     committee = client_for(world.committee).get(home).content.decode()

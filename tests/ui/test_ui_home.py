@@ -51,9 +51,12 @@ def test_deputy_and_group_leader_see_both_roles(
     group = make_group(term, jiading, name="第三代表小组", leader=deputy)
     deputy.group = group
     deputy.save()
-    html = home_html(client_for(user))
-    assert "代表小组组长 · 第三代表小组" in html
-    assert f"代表 · {term.name} · 嘉定工业区" in html
+    # Issue 5: a deputy (group leader or not) lands on their own file instead of the cards.
+    response = client_for(user).get(reverse("home"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("deputies:mine")
+    html = response.content.decode()
+    assert f"{term.name} · 嘉定工业区 · 第三代表小组" in html
+    assert reverse("supervision:review_list") in html  # the leader's review queue
     # A deputy is not staff: no data-management link.
     assert reverse("admin:index") not in html
 

@@ -29,8 +29,9 @@ def login(client, login_value, password=PASSWORD):
 
 
 def logged_in_user(client):
-    response = client.get(reverse("home"))
-    return response.context["user"] if response.status_code == 200 else None
+    response = client.get(reverse("home"), follow=True)  # a deputy lands on their file
+    user = response.context["user"] if response.status_code == 200 else None
+    return user if user is not None and user.is_authenticated else None
 
 
 def test_login_page_is_chinese_and_self_contained(client):
