@@ -9,7 +9,11 @@ creating, migrating and seeding the database with `seed_demo --scale N` the firs
   (a) the year's evaluation (supervision.compliance.evaluate_year), and the single
       hand-written SQL aggregate that produces the same counts (the lower bound): ratio a/lb;
   (b) the evaluation-workbook export, with the peak memory of a separate export process;
-  (c) the feedback sheets of one delegation.
+  (c) the feedback sheets of one delegation;
+  (d) the leadership dashboard /dashboard/?year=YEAR rendered through django.test.Client as an
+      office user (created if missing): cold (cache cleared: every elapsed year of the term is
+      evaluated) and warm (the median of runs; the target is < 500 ms). REDIS_URL is unset, so
+      the cache is this process's local memory.
 
 Prints a table and writes bench/out/results.json.
 """
@@ -153,6 +157,38 @@ def count_mismatches(evaluation, lower_bound: dict) -> int:
     return bad
 
 
+def bench_dashboard(year: int, runs: int) -> tuple[float, float, int]:
+    """(cold seconds, warm median seconds, warm query count) of /dashboard/?year=YEAR."""
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from deputies.models import Role, RoleAssignment
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-office")
+    RoleAssignment.objects.get_or_create(user=user, role=Role.OFFICE_STAFF)
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    url = f"/dashboard/?year={year}"
+
+    def render():
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    render()  # the templates, the session and the connection, warm alike for both
+    cache.clear()
+    started = time.perf_counter()
+    render()
+    cold = time.perf_counter() - started
+    warm, _ = timed(render, max(runs, 3))
+    with CaptureQueriesContext(connection) as queries:
+        render()
+    return cold, warm, len(queries.captured_queries)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=67)
@@ -279,6 +315,8 @@ def main() -> None:
             lambda: write_feedback_dir(args.year, Path(tmp) / "fb", term, ids), 3
         )
 
+    cold_s, warm_s, dashboard_queries = bench_dashboard(args.year, args.runs)
+
     results = {
         "deputies": deputies,
         "records_in_year": records,
@@ -292,6 +330,10 @@ def main() -> None:
         "feedback_sheets": count,
         "feedback_s": round(feedback_time, 3),
         "deputies_with_counts_differing_from_lower_bound": mismatched,
+        "dashboard_cold_s": round(cold_s, 3),
+        "dashboard_warm_s": round(warm_s, 3),
+        "dashboard_warm_queries": dashboard_queries,
+        "dashboard_target_warm_s": 0.5,
         "runs": args.runs,
     }
     print()
@@ -302,6 +344,8 @@ def main() -> None:
           f"peak RSS {peak_mb:.0f} MB (target < 1024 MB)")  # fmt: skip
     print(f"    deputies whose counts differ from the lower bound's: {mismatched}")
     print(f"(c) feedback sheets, {delegation.name} ({count} deputies): {feedback_time:.3f} s")
+    print(f"(d) dashboard {args.year}, warm:      {warm_s:8.3f} s  (target < 0.5 s), "
+          f"{dashboard_queries} queries; cold (cache cleared): {cold_s:.3f} s")  # fmt: skip
     out_dir = ROOT / "bench" / "out"
     out_dir.mkdir(exist_ok=True)
     (out_dir / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
