@@ -2,12 +2,19 @@
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from deputies.models import Role
 from deputies.scopes import can_import_ledger, user_scope
@@ -23,6 +30,8 @@ from .services import (
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "ledger_uploads"  # token -> term name, so a token works only for its uploader
+# Room for the multipart envelope and the term field around a workbook at the size limit.
+UPLOAD_ENVELOPE_BYTES = 64 * 1024
 
 
 def _require_importer(user):
@@ -36,9 +45,50 @@ def _delegation_scope(user):
     return None if scope.has(Role.OFFICE_STAFF) else scope.town_staff_delegation_ids
 
 
+@csrf_exempt  # the CSRF middleware would read the whole body; _upload_form checks CSRF after
 @login_required
 def ledger_import(request):
     _require_importer(request.user)
+    if request.method == "POST":
+        refusal = _refuse_oversized(request)
+        if refusal is not None:
+            return refusal
+    return _upload_form(request)
+
+
+def _refuse_oversized(request):
+    """A body over the workbook limit is refused unread; over Django's own limits, in Chinese."""
+    limit = settings.LEDGER_MAX_UPLOAD_BYTES
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit + UPLOAD_ENVELOPE_BYTES:
+        message = _(
+            "上传的内容过大（%(size)s MB），台账工作簿不能超过 %(limit)s MB，未保存任何数据。"
+        ) % {"size": _megabytes(length), "limit": _megabytes(limit)}
+    else:
+        try:
+            request.POST, request.FILES  # noqa: B018 - parsing is what may fail here
+            return None
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+            # Django's DATA_UPLOAD_* limits: too many fields or files, or too much form text.
+            message = _(
+                "上传的内容超出服务器的限制（字段或文件过多，或文字过长），未保存任何数据。"
+                "请只上传一个台账工作簿（.xlsx）。"
+            )
+    messages.error(request, message)
+    return render(
+        request, "supervision/ledger_import.html", {"form": LedgerUploadForm()}, status=413
+    )
+
+
+def _megabytes(size: int) -> float:
+    return round(size / 1024 / 1024, 1)
+
+
+@csrf_protect
+def _upload_form(request):
     form = LedgerUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         token = store_ledger_upload(form.cleaned_data["file"])
