@@ -16,12 +16,13 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate test lint fmt worker beat bench clean
+.PHONY: help install run migrate test lint fmt worker beat bench backup restore load clean
 
 help:
 	@echo "make run     — 安装依赖、迁移数据库、写入演示数据，在 http://$(HOST):$(PORT) 启动开发服务器"
 	@echo "make test    — ruff 检查、迁移检查、运行全部测试"
 	@echo "make install | lint | fmt | worker | beat | bench | clean"
+	@echo "make backup | restore FILE=backups/….dump [YES=1] | load  — 运维（PostgreSQL）"
 
 $(PY):
 	@test -n "$(PYTHON_BOOT)" || { echo "需要 Python 3.11 (python3.11 或 python3)"; exit 1; }
@@ -64,6 +65,19 @@ beat: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# PostgreSQL only (DATABASE_URL): pg_dump to backups/jdrenda-YYYYmmdd-HHMMSS.dump.
+backup: $(STAMP)
+	$(PY) manage.py backup
+
+# Replaces the DATABASE_URL database's contents; asks for its name unless YES=1 or CI is set.
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "用法：make restore FILE=backups/jdrenda-….dump [YES=1]"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
+
+# 50 users for 60 s against gunicorn on the bench database (BENCH_DATABASE_URL); see README.
+load: $(STAMP)
+	$(PY) bench/load.py
 
 # Generated files only; keeps .venv and the development database.
 clean:
