@@ -256,8 +256,14 @@ class Context:
     """One term and one evaluated year: the deputies, their days in office, and the counts
     (each query run once, however many rules read it)."""
 
-    def __init__(self, term: Term, year: int, deputies: list[DeputyRef]):
+    # Below this many deputies the count queries are narrowed to them (a deputy's own file, a
+    # group); above it, scanning the year is cheaper than a long IN list.
+    NARROW_LIMIT = 2000
+
+    def __init__(self, term: Term, year: int, deputies: list[DeputyRef], narrow: bool = False):
         self.term, self.year, self.deputies = term, year, deputies
+        narrow = narrow and len(deputies) <= self.NARROW_LIMIT
+        self.ids = [deputy.pk for deputy in deputies] if narrow else None
         self.year_start, self.year_end = date(year, 1, 1), date(year, 12, 31)
         self.term_to_date_end = min(self.year_end, term.end_date)
         self.year_days = _days(self.year_start, self.year_end)
@@ -269,14 +275,14 @@ class Context:
 
     def _load_days_in_office(self) -> None:
         services: dict[int, list] = defaultdict(list)
-        periods = ServicePeriod.objects.filter(deputy__term=self.term)
+        periods = self.narrowed(ServicePeriod.objects.filter(deputy__term=self.term))
         for deputy_id, start, end in _rows(
             periods.values_list("deputy_id", "start_date", "end_date")
         ):
             # A blank end means in office until the term ends, never beyond it.
             services[deputy_id].append((start, min(end or self.term.end_date, self.term.end_date)))
         suspensions: dict[int, list] = defaultdict(list)
-        suspended = Suspension.objects.filter(deputy__term=self.term)
+        suspended = self.narrowed(Suspension.objects.filter(deputy__term=self.term))
         for deputy_id, start, end in _rows(
             suspended.values_list("deputy_id", "start_date", "end_date")
         ):
@@ -306,6 +312,15 @@ class Context:
             return self.term.start_date, self.term_to_date_end
         return self.year_start, self.year_end
 
+    def narrowed(self, queryset, field: str = "deputy_id"):
+        return queryset if self.ids is None else queryset.filter(**{f"{field}__in": self.ids})
+
+    def narrowed_sql(self, column: str) -> tuple[str, list]:
+        """(" AND column IN (…)", params) when narrowed, else ("", [])."""
+        if self.ids is None:
+            return "", []
+        return f" AND {column} IN ({', '.join(['%s'] * len(self.ids))})", list(self.ids)
+
     def once(self, key, load):
         if key not in self._cache:
             self._cache[key] = load()
@@ -321,8 +336,10 @@ class Context:
             deputy_id=OuterRef("deputy_id"), start_date__lte=OuterRef("meeting__date")
         ).filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("meeting__date")))
         qs = (
-            Attendance.objects.filter(
-                meeting__date__range=(self.year_start, self.year_end), meeting__term=self.term
+            self.narrowed(
+                Attendance.objects.filter(
+                    meeting__date__range=(self.year_start, self.year_end), meeting__term=self.term
+                )
             )
             .exclude(Exists(suspended))
             .values("deputy_id")
@@ -337,7 +354,7 @@ class Context:
 
     def speeches(self) -> dict[int, int]:
         qs = (
-            Speech.objects.filter(date__range=(self.year_start, self.year_end))
+            self.narrowed(Speech.objects.filter(date__range=(self.year_start, self.year_end)))
             .values("deputy_id")
             .annotate(n=Count("pk"))
         )
@@ -358,8 +375,9 @@ class Context:
                 )  # fmt: skip
                 for rule in rules
             }
+            participations = self.narrowed(Participation.objects.all())
             qs = (
-                Participation.objects.filter(
+                participations.filter(
                     status=AttendanceStatus.PRESENT,
                     activity__type__in=sorted({t for r in rules for t in r.activity_types}),
                     activity__date__range=(
@@ -386,24 +404,26 @@ class Context:
             FROM {through} cc
             JOIN {comm} c ON c.id = cc.communication_id
             JOIN {constituent} k ON k.id = cc.constituent_id AND k.deputy_id = c.deputy_id
-            WHERE c.date BETWEEN %s AND %s
+            WHERE c.date BETWEEN %s AND %s{self.narrowed_sql("c.deputy_id")[0]}
             GROUP BY c.deputy_id, cc.constituent_id
         """
-        return self.once(("voters", times), lambda: self._reach(inner, times))
+        params = self.narrowed_sql("c.deputy_id")[1]
+        return self.once(("voters", times), lambda: self._reach(inner, times, params))
 
     def deputies_reached(self, times: int) -> dict[int, tuple[int, ...]]:
         """{SC member: (deputies reached ≥1 time, ≥2 times, …)}."""
         inner = f"""
             SELECT member_id AS person_id, deputy_id AS other_id, COUNT(*) AS n
             FROM {LiaisonCommunication._meta.db_table}
-            WHERE date BETWEEN %s AND %s
+            WHERE date BETWEEN %s AND %s{self.narrowed_sql("member_id")[0]}
             GROUP BY member_id, deputy_id
         """
-        return self.once(("liaison", times), lambda: self._reach(inner, times))
+        params = self.narrowed_sql("member_id")[1]
+        return self.once(("liaison", times), lambda: self._reach(inner, times, params))
 
-    def _reach(self, inner: str, times: int) -> dict[int, tuple[int, ...]]:
+    def _reach(self, inner: str, times: int, extra: list) -> dict[int, tuple[int, ...]]:
         with connection.cursor() as cursor:
-            cursor.execute(_reach_sql(inner, times), [self.year_start, self.year_end])
+            cursor.execute(_reach_sql(inner, times), [self.year_start, self.year_end, *extra])
             return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in cursor.fetchall()}
 
     def proposals(self) -> dict[int, int]:
@@ -411,30 +431,34 @@ class Context:
 
         def load():
             proposal, cosign = Proposal._meta.db_table, Cosignature._meta.db_table
+            lead_in, ids = self.narrowed_sql("p.lead_id")
+            cosigner_in, _ = self.narrowed_sql("cs.deputy_id")
             params = [self.term.pk, self.term.start_date, self.term_to_date_end,
                       Proposal.Status.WITHDRAWN]  # fmt: skip
             sql = f"""
                 SELECT deputy_id, COUNT(DISTINCT proposal_id) FROM (
                     SELECT p.lead_id AS deputy_id, p.id AS proposal_id FROM {proposal} p
                     WHERE p.term_id = %s AND p.submitted_date BETWEEN %s AND %s
-                      AND p.status <> %s
+                      AND p.status <> %s{lead_in}
                     UNION
                     SELECT cs.deputy_id AS deputy_id, p.id AS proposal_id FROM {cosign} cs
                     JOIN {proposal} p ON p.id = cs.proposal_id
                     WHERE p.term_id = %s AND p.submitted_date BETWEEN %s AND %s
-                      AND p.status <> %s
+                      AND p.status <> %s{cosigner_in}
                 ) signed GROUP BY deputy_id
             """
             with connection.cursor() as cursor:
-                cursor.execute(sql, params * 2)
+                cursor.execute(sql, [*params, *ids, *params, *ids])
                 return dict(cursor.fetchall())
 
         return self.once("proposals", load)
 
     def reports(self) -> dict[int, int]:
         qs = (
-            ConstituencyReport.objects.filter(
-                date__range=(self.term.start_date, self.term_to_date_end)
+            self.narrowed(
+                ConstituencyReport.objects.filter(
+                    date__range=(self.term.start_date, self.term_to_date_end)
+                )
             )
             .values("deputy_id")
             .annotate(n=Count("pk"))
@@ -611,7 +635,7 @@ def _evaluate_term_year(
     deputies = _deputies_in_office(term, year, deputy_ids)
     if not deputies:
         return []
-    ctx = Context(term, year, deputies)
+    ctx = Context(term, year, deputies, narrow=deputy_ids is not None)
     by_rule = [EVALUATORS[rule.counts](rule, ctx) for rule in RULES]
     session = ctx.session()
     reasons = Art29Reasons()

@@ -13,7 +13,7 @@ from activities.models import (
     Participation,
     Speech,
 )
-from deputies.models import Constituent, Suspension
+from deputies.models import Constituent, Deputy, Suspension
 from proposals.models import Cosignature, Proposal
 from supervision.compliance import Status, active_days, evaluate_year
 from supervision.models import ConstituencyReport, GroupAnnualReport
@@ -315,3 +315,18 @@ def test_meeting_during_a_suspension_is_not_on_the_roll(short_term, make_deputy)
     row = row_for(evaluate_year(2025), deputy)
     assert row.result("ART7_SESSION").text == "1/1"
     assert "无故缺席区人民代表大会会议" not in row.interview_reasons
+
+
+def test_narrowing_to_some_deputies_gives_the_same_results(short_term, make_deputy):
+    _populate(short_term, make_deputy, 0, 6)
+    member = make_deputy(short_term, "M1", is_sc_member=True)
+    LiaisonCommunication.objects.create(member=member, deputy=Deputy.objects.get(code="Q001"),
+                                        date=date(2025, 4, 1), method="phone")  # fmt: skip
+    Proposal.objects.create(term=short_term, number="J9", kind="suggestion", title="x",
+                            submitted_date=date(2025, 2, 1), lead=member)  # fmt: skip
+    Suspension.objects.create(deputy=Deputy.objects.get(code="Q002"), start_date=date(2025, 6, 1))
+    whole = {row.deputy.pk: [r.text for r in row.results] for row in evaluate_year(2025).rows}
+    some = [d.pk for d in Deputy.objects.filter(code__in=["Q001", "Q002", "M1"])]
+    narrowed = evaluate_year(2025, deputy_ids=some).rows
+    assert sorted(row.deputy.pk for row in narrowed) == sorted(some)
+    assert all([r.text for r in row.results] == whole[row.deputy.pk] for row in narrowed)
