@@ -25,7 +25,9 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
+from deputies.models import Delegation
 from supervision.ledger import LedgerResult
 from supervision.ledger import schema as S
 from supervision.services import import_ledger
@@ -93,11 +95,11 @@ def assert_errors_name_the_place(result: LedgerResult, last_rows: dict | None):
         assert issue.sheet in text and f"第 {issue.row} 行" in text, text
 
 
-def check_one(data: bytes, last_rows: dict | None):
+def check_one(data: bytes, last_rows: dict | None, delegation_ids=None):
     """One example: import; errors leave every table as it was; a clean import is idempotent."""
     with transaction.atomic():
         before = table_counts()
-        result = run_import(data)
+        result = run_import(data, delegation_ids=delegation_ids)
         assert_errors_name_the_place(result, last_rows)
         if result.errors:
             event("errors")
@@ -107,7 +109,7 @@ def check_one(data: bytes, last_rows: dict | None):
             event("imported")
             assert result.applied
             after = table_counts()
-            again = run_import(data)
+            again = run_import(data, delegation_ids=delegation_ids)
             assert again.ok and again.applied, [str(e) for e in again.errors]
             assert all(s.created == s.updated == 0 for s in again.sheets.values()), again.sheets
             assert table_counts() == after, "importing the same workbook again changed rows"
@@ -115,9 +117,11 @@ def check_one(data: bytes, last_rows: dict | None):
 
 
 @FUZZ
-@given(spec=workbooks())
-def test_malformed_workbooks_never_crash_or_half_save(baseline, spec):
-    check_one(spec.data(), spec.last_rows())
+@given(spec=workbooks(), town_staff=st.booleans())
+def test_malformed_workbooks_never_crash_or_half_save(baseline, spec, town_staff):
+    """As office staff (every deputy) or as town staff of 嘉定镇街道 (its deputies only)."""
+    scope = [Delegation.objects.get(name="嘉定镇街道").pk] if town_staff else None
+    check_one(spec.data(), spec.last_rows(), delegation_ids=scope)
 
 
 @FUZZ
