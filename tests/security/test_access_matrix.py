@@ -604,3 +604,44 @@ def test_post_refused(world, name):
         elif changed:
             wrong[role] = "refused, but the database changed"
     assert not wrong, wrong
+
+
+def _for_a(world, **fields):
+    return {"deputy": world["deputy"].pk, "date": world["speech"].date.isoformat(), **fields}
+
+
+# Create pages a role may use for its own deputies, posted with deputy A's id by a role whose
+# scope does not hold A: (URL name, model, attacker role, the form's data).
+CROSS_SCOPE = {
+    "activities:communication_create": (
+        "activities.Communication",
+        "other_deputy",
+        lambda world: _for_a(
+            world, method="phone", content="电话联系", constituents=[world["constituent"].pk]
+        ),
+    ),
+    "activities:opinion_create": (
+        "activities.PublicOpinion",
+        "other_town",
+        lambda world: _for_a(world, title="另一条", content="内容"),
+    ),
+    "supervision:report_create": (
+        "supervision.ConstituencyReport",
+        "other_town",
+        lambda world: _for_a(world, form="written", summary="书面报告"),
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(CROSS_SCOPE))
+def test_create_for_a_deputy_out_of_scope_is_refused(world, name):
+    """The same form data that records a row for A when office staff send it records
+    nothing when a role outside A's scope sends it."""
+    label, attacker, data = CROSS_SCOPE[name]
+    rows = apps.get_model(label).objects.filter(deputy=world["deputy"])
+    before = rows.count()
+    client_as(world, attacker).post(reverse(name), data(world))
+    assert rows.count() == before
+    client_as(world, "office").post(reverse(name), data(world))
+    assert rows.count() == before + 1  # the data was valid: only the scope refused it
