@@ -32,7 +32,7 @@ from supervision.ledger import LedgerResult
 from supervision.ledger import schema as S
 from supervision.services import import_ledger
 
-from .strategies import TERM, baseline_sheets, raw_files, workbook_bytes, workbooks
+from .strategies import NEXT_TERM, TERM, baseline_sheets, raw_files, workbook_bytes, workbooks
 
 pytestmark = pytest.mark.django_db
 
@@ -72,8 +72,8 @@ def baseline(db):
     return workbook_bytes(baseline_sheets())
 
 
-def run_import(data, **kwargs) -> LedgerResult:
-    result = import_ledger(data, TERM, **kwargs)
+def run_import(data, term=TERM, **kwargs) -> LedgerResult:
+    result = import_ledger(data, term, **kwargs)
     assert isinstance(result, LedgerResult)
     return result
 
@@ -95,11 +95,11 @@ def assert_errors_name_the_place(result: LedgerResult, last_rows: dict | None):
         assert issue.sheet in text and f"第 {issue.row} 行" in text, text
 
 
-def check_one(data: bytes, last_rows: dict | None, delegation_ids=None):
+def check_one(data: bytes, last_rows: dict | None, delegation_ids=None, term=TERM):
     """One example: import; errors leave every table as it was; a clean import is idempotent."""
     with transaction.atomic():
         before = table_counts()
-        result = run_import(data, delegation_ids=delegation_ids)
+        result = run_import(data, term=term, delegation_ids=delegation_ids)
         assert_errors_name_the_place(result, last_rows)
         if result.errors:
             event("errors")
@@ -109,7 +109,7 @@ def check_one(data: bytes, last_rows: dict | None, delegation_ids=None):
             event("imported")
             assert result.applied
             after = table_counts()
-            again = run_import(data, delegation_ids=delegation_ids)
+            again = run_import(data, term=term, delegation_ids=delegation_ids)
             assert again.ok and again.applied, [str(e) for e in again.errors]
             assert all(s.created == s.updated == 0 for s in again.sheets.values()), again.sheets
             assert table_counts() == after, "importing the same workbook again changed rows"
@@ -125,20 +125,21 @@ def test_malformed_workbooks_never_crash_or_half_save(baseline, spec, town_staff
 
 
 @FUZZ
-@given(spec=workbooks(valid_only=True))
-def test_plausible_workbooks_preview_truthfully_and_reimport_unchanged(baseline, spec):
-    """Well-formed cells that may still disagree (dates outside office, conflicting rows)."""
+@given(spec=workbooks(valid_only=True), term=st.sampled_from([TERM, NEXT_TERM]))
+def test_plausible_workbooks_preview_truthfully_and_reimport_unchanged(baseline, spec, term):
+    """Well-formed cells that may still disagree (dates outside office, conflicting rows),
+    into this term or into the next one, which only the workbook's 届次 sheet may define."""
     data = spec.data()
     with transaction.atomic():
         before = table_counts()
-        preview = run_import(data, dry_run=True)
+        preview = run_import(data, term=term, dry_run=True)
         assert not preview.applied and table_counts() == before, "the preview saved rows"
         assert_errors_name_the_place(preview, spec.last_rows())
         transaction.set_rollback(True)
-    check_one(data, spec.last_rows())
+    check_one(data, spec.last_rows(), term=term)
     if preview.ok:
         with transaction.atomic():
-            result = run_import(data)
+            result = run_import(data, term=term)
             assert [vars(s) for s in result.sheets.values()] == [
                 vars(s) for s in preview.sheets.values()
             ], "the preview counted otherwise than the import did"
