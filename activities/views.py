@@ -67,13 +67,20 @@ def mask_phone(phone: str) -> str:
 
 
 def _recordable_deputies(user):
-    """Deputies whose communications and 社情民意 the user may record: staff's editable
-    deputies and the user's own deputy records."""
+    """Deputies whose 社情民意 the user may record: staff's editable deputies and the user's
+    own deputy records."""
     scope = user_scope(user)
     editable = deputies_editable_by(user)
     if scope.deputy_ids:
         return Deputy.objects.filter(Q(pk__in=editable.values("pk")) | Q(pk__in=scope.deputy_ids))
     return editable
+
+
+def _communication_recorders(user):
+    """Deputies whose constituent communications the user may record directly: staff's
+    editable deputies. A deputy's own communications go through 填报→审核 (issue 5: they
+    count only once the group leader or town staff confirm them)."""
+    return deputies_editable_by(user)
 
 
 def _organisers_for(user):
@@ -470,7 +477,7 @@ def communication_list(request):
     )
     qs = _date_method_filters(request, qs)
     qs, sort_key = sort(request, qs, COMM_SORTS, "-date")
-    recordable = set(_recordable_deputies(request.user).values_list("pk", flat=True))
+    recordable = set(_communication_recorders(request.user).values_list("pk", flat=True))
 
     def constituents_text(comm):
         show = _show_phones(request.user, comm.deputy_id)
@@ -510,8 +517,13 @@ def communication_list(request):
 
 @_any_role
 def communication_create(request):
-    deputies = _recordable_deputies(request.user).select_related("delegation")
+    deputies = _communication_recorders(request.user).select_related("delegation")
     if not deputies.exists():
+        if user_scope(request.user).deputy_ids:
+            messages.info(
+                request, _("代表本人联系选民请在此填报，经代表小组组长或镇（街道）人大审核后计入。")
+            )
+            return redirect(reverse("supervision:self_report_new") + "?kind=communication")
         raise Http404
     deputy_id = request.POST.get("deputy") or request.GET.get("deputy")
     deputy = deputies.filter(pk=deputy_id).first() if str(deputy_id).isdigit() else None
@@ -562,7 +574,7 @@ def communication_create(request):
 @_any_role
 def communication_edit(request, pk):
     comm = get_object_or_404(
-        Communication.objects.filter(deputy__in=_recordable_deputies(request.user)), pk=pk
+        Communication.objects.filter(deputy__in=_communication_recorders(request.user)), pk=pk
     )
     constituents = Constituent.objects.filter(deputy_id=comm.deputy_id)
     form = forms.CommunicationEditForm(
@@ -586,7 +598,7 @@ def communication_edit(request, pk):
 @_any_role
 def communication_delete(request, pk):
     comm = get_object_or_404(
-        Communication.objects.filter(deputy__in=_recordable_deputies(request.user)), pk=pk
+        Communication.objects.filter(deputy__in=_communication_recorders(request.user)), pk=pk
     )
     return confirm_delete(
         request,

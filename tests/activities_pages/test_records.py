@@ -66,12 +66,14 @@ def test_communication_validation(world, client_for, make_deputy):
 
 
 @pytest.mark.django_db
-def test_deputy_records_own_only(world, client_for):
+def test_a_deputy_reports_through_the_self_report_review(world, client_for):
+    # A deputy's own communication counts only once reviewed (issue 5), so the direct form
+    # sends them to 填报 and records nothing.
     client = client_for(world.deputy_user)
-    assert client.post(NEW_COMM, _comm(world)).status_code == 302
-    assert Communication.objects.filter(deputy=world.d1).exists()
+    response = client.post(NEW_COMM, _comm(world))
+    assert response.url == reverse("supervision:self_report_new") + "?kind=communication"
     client.post(NEW_COMM, _comm(world, deputy=world.s1.pk, constituents=[world.c_s.pk]))
-    assert not Communication.objects.filter(deputy=world.s1).exists()
+    assert not Communication.objects.exists()
     # Leadership sees but may not record; no role at all: 404.
     assert client_for(world.leadership).get(NEW_COMM).status_code == 404
     assert client_for(world.leadership).get(COMMS).status_code == 200
