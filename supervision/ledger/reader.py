@@ -12,6 +12,9 @@ from .issues import Issue
 from .schema import SHEETS, normalise_header
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx, are OLE files
+# Python's zipfile never unpacks a member past its declared size, so the declared sizes bound it.
+MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
+MAX_COLUMNS = 200  # the widest sheet has 14 columns; a header past this is not a ledger
 
 
 @dataclass
@@ -58,6 +61,14 @@ def read_workbook(source) -> tuple[dict[str, Sheet], list[Issue]]:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         message = _("文件不是 Excel 工作簿（.xlsx），请另存为 .xlsx 格式后再导入。")
         return {}, [Issue("", 0, "", message)]
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except Exception:  # noqa: BLE001 - a zip too broken to list
+        unzipped = 0  # openpyxl below says it cannot open it
+    if unzipped > MAX_UNZIPPED_BYTES:  # a zip bomb: a small upload that unpacks to gigabytes
+        message = _("文件解压后超过 %(n)s MB，不像是台账工作簿，无法读取。")
+        return {}, [Issue("", 0, "", message % {"n": MAX_UNZIPPED_BYTES // 1024 // 1024})]
     # Imported lazily: openpyxl is only needed here.
     from openpyxl import load_workbook
 
@@ -79,15 +90,33 @@ def _read_sheets(workbook) -> tuple[dict[str, Sheet], list[Issue]]:
     for sheet_name, columns in SHEETS.items():
         if sheet_name not in by_name:
             continue
-        rows_iter = workbook[by_name[sheet_name]].iter_rows(values_only=True)
-        header = next(rows_iter, None) or ()
-        positions = {}
+        worksheet = workbook[by_name[sheet_name]]
+        # The declared size (<dimension>) is the file's word: A1:XFD1048576 in a 5 KB file
+        # would pad every row to 16,384 cells for a million rows. Rows are read as stored,
+        # no wider than the header.
+        worksheet.reset_dimensions()
+        header = next(worksheet.iter_rows(max_row=1, values_only=True), None) or ()
+        positions, too_wide = {}, False
+        known = {column.header for column in columns}
         for index, cell in enumerate(header):
             name = normalise_header(cell)
-            if name and name not in positions:
-                positions[name] = index
+            if not name or name in positions:
+                continue
+            if index >= MAX_COLUMNS:  # a note far right is ignored; a ledger column is not
+                too_wide = too_wide or name in known
+                continue
+            positions[name] = index
+        if too_wide:
+            errors.append(
+                Issue(
+                    sheet_name, 1, "", _("表头超过 %(n)s 列，请删除多余的列") % {"n": MAX_COLUMNS}
+                )
+            )
+            continue
+        width = max(positions.values()) + 1 if positions else None  # None: as stored
         rows = []
-        for number, values in enumerate(rows_iter, start=2):
+        data = worksheet.iter_rows(min_row=2, max_col=width, values_only=True)
+        for number, values in enumerate(data, start=2):
             if all(is_blank(v) for v in values):
                 continue
             rows.append(
