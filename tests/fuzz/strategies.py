@@ -40,14 +40,18 @@ def baseline_sheets() -> dict:
     }
 
 
-def workbook_bytes(sheets: dict) -> bytes:
-    """{sheet title: [rows]} -> .xlsx bytes; an empty list is an empty sheet."""
+def workbook_bytes(sheets: dict, strays=()) -> bytes:
+    """{sheet title: [rows]} -> .xlsx bytes; an empty list is an empty sheet.
+
+    `strays`: (title, row, column, value) cells put anywhere, up to Excel's last cell."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for name, rows in sheets.items():
         sheet = workbook.create_sheet(name)
         for row in rows:
             sheet.append(list(row))
+    for title, row, column, value in strays:
+        workbook[title].cell(row=row, column=column, value=value)
     if not workbook.sheetnames:
         workbook.create_sheet("Sheet1")  # openpyxl cannot save a workbook without sheets
     buffer = io.BytesIO()
@@ -201,13 +205,17 @@ _sheet_titles = st.text(
 @dataclass
 class LedgerSpec:
     sheets: dict  # title -> rows (header first); [] for an empty sheet
+    strays: tuple = ()  # (title, row, column, value): a cell far off, as a stray keystroke
 
     def data(self) -> bytes:
-        return workbook_bytes(self.sheets)
+        return workbook_bytes(self.sheets, self.strays)
 
     def last_rows(self) -> dict:
         """Per sheet the importer knows (titles trimmed, as it matches them), the last row."""
-        return {title.strip(): len(rows) for title, rows in self.sheets.items()}
+        last = {title.strip(): len(rows) for title, rows in self.sheets.items()}
+        for title, row, _column, _value in self.strays:
+            last[title.strip()] = max(last[title.strip()], row)
+        return last
 
 
 @st.composite
@@ -228,7 +236,18 @@ def workbooks(draw, valid_only=False):
     if not valid_only:
         for title in draw(st.lists(_sheet_titles, max_size=2, unique=True)):
             sheets[title] = draw(st.lists(st.lists(bad_cells, max_size=4), max_size=3))
-    return LedgerSpec(sheets)
+    strays = ()
+    if not valid_only and sheets and draw(st.booleans()):
+        headers = sorted({c.header for columns in S.SHEETS.values() for c in columns})
+        strays = (
+            (
+                draw(st.sampled_from(sorted(sheets))),
+                draw(st.sampled_from([1, 2, 7, 1000, 1_048_576])),
+                draw(st.sampled_from([1, 3, 15, 200, 201, 16_384])),
+                draw(st.one_of(st.sampled_from(headers), bad_cells)),
+            ),
+        )
+    return LedgerSpec(sheets, strays)
 
 
 # -- bytes that are not a readable workbook ---------------------------------------------------
