@@ -9,12 +9,11 @@ from datetime import date
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from deputies.models import Deputy, Suspension
+from deputies.models import Deputy
 
 from .models import (
     Activity,
@@ -34,15 +33,7 @@ SIGNIN_SALT = "jdrenda.activity-signin"
 
 def in_office_on(queryset, day: date):
     """Deputies holding office on `day`: a service period covers it and no suspension does."""
-    suspended = Suspension.objects.filter(start_date__lte=day).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=day)
-    )
-    return (
-        queryset.filter(service_periods__start_date__lte=day)
-        .filter(Q(service_periods__end_date__isnull=True) | Q(service_periods__end_date__gte=day))
-        .exclude(pk__in=suspended.values("deputy_id"))
-        .distinct()
-    )
+    return queryset.active_on(day)
 
 
 def is_in_office(deputy: Deputy, day: date) -> bool:

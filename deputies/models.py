@@ -137,6 +137,13 @@ class DeputyQuerySet(models.QuerySet):
             & (Q(service_periods__end_date__isnull=True) | Q(service_periods__end_date__gte=start))
         ).distinct()
 
+    def active_on(self, day: date):
+        """Deputies holding office on `day` and not suspended then (Art. 30)."""
+        suspended = Suspension.objects.filter(start_date__lte=day).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=day)
+        )
+        return self.in_office_between(day, day).exclude(pk__in=suspended.values("deputy_id"))
+
     def in_office_in_year(self, year: int):
         return self.in_office_between(date(year, 1, 1), date(year, 12, 31))
 
