@@ -306,6 +306,9 @@ class Constituent(models.Model):
     name = models.CharField(_("选民姓名"), max_length=50)
     phone = models.CharField(_("选民电话"), max_length=30, blank=True, default="")
     address = models.CharField(_("住址或单位"), max_length=200, blank=True)
+    # Set when the retention period (settings.CONSTITUENT_CONTACT_RETENTION_DAYS) ran out and
+    # the phone and address were erased, here and in the history rows.
+    contact_erased_on = models.DateField(_("联系方式删除日期"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

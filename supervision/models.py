@@ -487,3 +487,59 @@ class PointWeight(models.Model):
 
     def __str__(self):
         return f"{self.label} {self.points}"
+
+
+class ExportLog(models.Model):
+    """Who exported what, and when (个人信息保护法): one row per download or generated file
+    holding personal data. Rows are only ever added."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("导出人"),
+    )
+    # Kept as text so the log still names the person after the account is deleted.
+    username = models.CharField(_("用户名"), max_length=150)
+    at = models.DateTimeField(_("导出时间"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("导出内容"), max_length=60, db_index=True)
+    description = models.CharField(_("说明"), max_length=500, blank=True)
+    rows = models.PositiveIntegerField(_("行数"), null=True, blank=True)
+    masked = models.BooleanField(_("已脱敏"), default=True)
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出记录")
+        verbose_name_plural = _("导出记录")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.kind}"
+
+
+class ClosedYear(models.Model):
+    """A year whose feedback sheets were issued: its counted records are frozen. Changing one
+    afterwards needs office-staff rights and a reason, kept in the record's history."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    closed_at = models.DateTimeField(_("结账时间"), auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("结账人"),
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("已结账年度")
+        verbose_name_plural = _("已结账年度")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
