@@ -24,10 +24,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from deputies.models import Delegation, Deputy, Role, ServicePeriod, Suspension
+from deputies.models import Delegation, Deputy, DeputyGroup, Role, ServicePeriod, Suspension
 from deputies.scopes import deputies_editable_by, deputies_visible_to, user_scope
 from supervision.compliance import active_days
 
@@ -223,28 +224,67 @@ class Grid:
     columns: list[Column]
     rows: list[Row]
     delegations: list[Delegation]
+    groups: list[DeputyGroup] = field(default_factory=list)
+    page: Page | None = None  # the deputies of this page; its paginator counts the whole roll
 
 
-def attendance_grid(user, session: Session, delegation_id: int | None = None) -> Grid:
-    """The session's deputies (scoped) × its meetings, in a fixed number of queries."""
-    meetings = session_meetings(session)
+GRID_PER_PAGE = 50
+
+
+def grid_groups(user, session: Session, delegation_id: int | None) -> list[DeputyGroup]:
+    """The deputy groups offered as a grid filter: the term's groups of the visible
+    delegations (of the chosen one, if any)."""
+    groups = DeputyGroup.objects.filter(
+        term_id=session.term_id, delegation__in=visible_delegations(user)
+    )
+    if delegation_id:
+        groups = groups.filter(delegation_id=delegation_id)
+    return list(groups.select_related("delegation").order_by("delegation__order", "name"))
+
+
+def grid_roll(user, session: Session, dates, delegation_id=None, group_id=None) -> QuerySet:
+    """The scoped deputies of the session's term in office (not suspended) on at least one
+    meeting day or already marked in the session, in roll order: what the grid pages through."""
     deputies = session_deputies(user).filter(term_id=session.term_id)
     if delegation_id:
         deputies = deputies.filter(delegation_id=delegation_id)
-    deputies = list(deputies.select_related("delegation").order_by("delegation__order", "code"))
-    editable = set(
-        deputies_editable_by(user)
-        .filter(pk__in=[d.pk for d in deputies])
-        .values_list("pk", flat=True)
-    )
+    if group_id:
+        deputies = deputies.filter(group_id=group_id)
+    # Anyone already marked stays visible (and correctable) even if no longer in office.
+    on_roll = Exists(Attendance.objects.filter(deputy=OuterRef("pk"), meeting__session=session))
+    for day in sorted(dates):
+        on_roll |= Q(pk__in=Deputy.objects.active_on(day).values("pk"))
+    return deputies.filter(on_roll).order_by("delegation__order", "code", "pk")
+
+
+def attendance_grid(
+    user,
+    session: Session,
+    delegation_id: int | None = None,
+    group_id: int | None = None,
+    page_number=None,
+    per_page: int = GRID_PER_PAGE,
+) -> Grid:
+    """One page of the session's deputies (scoped, filtered by delegation and deputy group) ×
+    its meetings, in a fixed number of queries whatever the size of the roll: a delegation
+    can have 2,000 deputies, and rendering them all made one request cost seconds."""
+    meetings = session_meetings(session)
+    groups = grid_groups(user, session, delegation_id)
+    if group_id not in {g.pk for g in groups}:
+        group_id = None  # another delegation's (or another term's) group: no filter
+    roll = grid_roll(user, session, {m.date for m in meetings}, delegation_id, group_id)
+    page = Paginator(roll.select_related("delegation"), per_page).get_page(page_number)
+    deputies = list(page.object_list)
+    ids = [d.pk for d in deputies]
+    editable = set(deputies_editable_by(user).filter(pk__in=ids).values_list("pk", flat=True))
     marks = {
         (a.deputy_id, a.meeting_id): a
-        for a in Attendance.objects.filter(meeting__session=session).only(
+        for a in Attendance.objects.filter(meeting__session=session, deputy_id__in=ids).only(
             "deputy_id", "meeting_id", "status", "leave_reason"
         )
     }
     dates = {m.date for m in meetings}
-    office = _in_office_map([d.pk for d in deputies], dates)
+    office = _in_office_map(ids, dates)
 
     # Delegation meetings become slots (第k次代表团会议) so the grid stays narrow.
     columns, slots = [], defaultdict(list)
@@ -254,9 +294,10 @@ def attendance_grid(user, session: Session, delegation_id: int | None = None) ->
         else:
             columns.append(Column(f"m{m.pk}", m.name, str(m.date), meeting=m))
     n_slots = max((len(v) for v in slots.values()), default=0)
-    single = len({d.delegation_id for d in deputies}) == 1 and deputies
+    on_page = {d.delegation_id for d in deputies}
+    one_delegation = delegation_id or (on_page.pop() if len(on_page) == 1 else None)
     for k in range(n_slots):
-        only = slots.get(deputies[0].delegation_id, []) if single else []
+        only = slots.get(one_delegation, [])
         meeting = only[k] if k < len(only) else None
         columns.append(
             Column(
@@ -289,11 +330,13 @@ def attendance_grid(user, session: Session, delegation_id: int | None = None) ->
             if cell.status is not None:
                 col.totals[cell.status] += 1
             cells.append(cell)
+        # The roll query already keeps only deputies in office on a meeting day; a row with no
+        # cell at all is a deputy marked nowhere and expected nowhere (kept out as before).
         if any(c.status is not None for c in cells):
             rows.append(Row(d, d.pk in editable, cells))
     for col in columns:
         col.totals = [(STATUS_SHORT[s], col.totals.get(s, 0)) for s in STATUS_SHORT]
-    return Grid(session, columns, rows, list(visible_delegations(user)))
+    return Grid(session, columns, rows, list(visible_delegations(user)), groups, page)
 
 
 def grid_cell(meeting: Meeting, deputy: Deputy) -> Cell:

@@ -1,6 +1,8 @@
 """Pages for congress sessions: sessions and meetings, the attendance grid and sign-in sheets,
 leave requests and their approval queues, speeches. Roles and scopes: session_selectors."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -209,9 +211,11 @@ def meeting_mark_present(request, pk):
         messages.error(request, _errors(exc))
     else:
         messages.success(request, _("已将 %(n)s 名未登记代表登记为出席。") % {"n": n})
+    # Back to the same delegation, group and page of the grid.
     url = reverse("activities:attendance_grid", args=[meeting.session_id])
-    delegation = request.POST.get("delegation")
-    return redirect(f"{url}?delegation={delegation}" if delegation else url)
+    back = {k: _int(request.POST.get(k)) for k in ("delegation", "group", "page")}
+    query = urlencode({k: v for k, v in back.items() if v})
+    return redirect(f"{url}?{query}" if query else url)
 
 
 # --- the attendance grid --------------------------------------------------------------------
@@ -222,14 +226,22 @@ def attendance_grid(request, pk):
     _require(sel.can_view_sessions(request.user))
     session = get_object_or_404(Session.objects.select_related("term"), pk=pk)
     delegation_id = _int(request.GET.get("delegation"))
-    grid = sel.attendance_grid(request.user, session, delegation_id)
+    grid = sel.attendance_grid(
+        request.user,
+        session,
+        delegation_id,
+        _int(request.GET.get("group")),
+        request.GET.get("page"),
+    )
     return render(
         request,
         "activities/sessions/attendance_grid.html",
         {
             "grid": grid,
+            "page": grid.page,
             "session": session,
             "delegation_id": delegation_id,
+            "group_id": _int(request.GET.get("group")),
             "can_record": sel.can_record_sessions(request.user),
             "reasons": Attendance.LeaveReason.choices,
             "meetings": sel.meetings_visible_to(request.user, session.meetings.all()).order_by(

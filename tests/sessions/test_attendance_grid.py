@@ -113,7 +113,7 @@ def test_grid_query_count_does_not_grow_with_deputies(
 ):
     client = client_for(world.office)
     client.get(grid_url(world))
-    with django_assert_max_num_queries(20) as small:
+    with django_assert_max_num_queries(25) as small:
         response = client.get(grid_url(world))
     n = len(small.captured_queries)  # read now: a request resets the log
     assert response.status_code == 200
@@ -126,12 +126,54 @@ def test_grid_query_count_does_not_grow_with_deputies(
             for d in deputies
         ]
     )
-    with django_assert_max_num_queries(n):
-        response = client.get(grid_url(world))
+    for page in (None, 4, 7):  # the first, a middle and the last page cost the same
+        with django_assert_max_num_queries(n):
+            response = client.get(grid_url(world), {"page": page} if page else {})
     text = response.content.decode()
-    assert text.count("<tr data-d=") == 307
-    # Small HTML: well under 1 kB per deputy row.
-    assert len(response.content) < 307 * 600 + 20_000
+    # 307 deputies, 50 a page: the last page holds the remaining 7 and says where it is.
+    assert text.count("<tr data-d=") == 7
+    assert "第 301–307 名，共 307 名（第 7/7 页，每页 50 名）" in text
+    # Small HTML: a page, not the whole roll.
+    assert len(client.get(grid_url(world)).content) < 50 * 600 + 20_000
+
+
+def test_grid_pages_through_a_large_delegation(world, client_for, add_deputies):
+    add_deputies(world.term, world.a, 120, "A5")  # 甲镇 now has 124 deputies
+    client = client_for(world.town_a)
+    first = client.get(grid_url(world)).content.decode()
+    assert first.count("<tr data-d=") == 50
+    assert "第 1–50 名，共 124 名（第 1/3 页，每页 50 名）" in first
+    assert "本页合计" in first and "下一页" in first
+    last = client.get(grid_url(world), {"page": 3}).content.decode()
+    assert last.count("<tr data-d=") == 24 and "A5119" in last and "张三" not in last
+    # Every deputy is on exactly one page.
+    codes = set()
+    for page in (1, 2, 3):
+        text = client.get(grid_url(world), {"page": page}).content.decode()
+        codes |= {d.code for d in world.deputies_a if f">{d.code} " in text}
+        codes |= {f"A5{i:03d}" for i in range(120) if f">A5{i:03d} " in text}
+    assert len(codes) == 124
+
+
+def test_grid_filters_by_deputy_group(world, client_for, make_group, make_deputy):
+    group = make_group(world.term, world.a, "甲镇第一代表小组")
+    other = make_group(world.term, world.b, "乙镇第一代表小组")
+    make_deputy(world.term, "A9001", name="李四", delegation=world.a, group=group)
+    client = client_for(world.town_a)
+    text = client.get(grid_url(world)).content.decode()
+    # Town staff are offered their own delegation's groups only.
+    assert "甲镇第一代表小组" in text and "乙镇第一代表小组" not in text
+    text = client.get(grid_url(world), {"group": group.pk}).content.decode()
+    assert text.count("<tr data-d=") == 1 and "李四" in text and "张三" not in text
+    # Another delegation's group is no filter at all (and reveals nothing of it).
+    text = client.get(grid_url(world), {"group": other.pk}).content.decode()
+    assert "张三" in text and "李四" in text and "B1000" not in text
+
+
+def test_grid_filters_submit_without_inline_script(world, client_for):
+    text = client_for(world.office).get(grid_url(world)).content.decode()
+    assert "onchange" not in text and "data-autosubmit" in text
+    assert "js/autosubmit.js" in text
 
 
 def test_mark_unmarked_present_only_after_the_meeting(world, client_for):
