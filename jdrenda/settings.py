@@ -89,35 +89,20 @@ WSGI_APPLICATION = "jdrenda.wsgi.application"
 ASGI_APPLICATION = "jdrenda.asgi.application"
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-# Connections are kept for a minute; the health check (a cheap ping when a request first
-# uses a kept connection) replaces one that a PostgreSQL restart has closed, instead of
-# failing that request.
-DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
-}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-    # django-redis rather than Django's RedisCache: with IGNORE_EXCEPTIONS a Redis that is
-    # down makes every cache call a miss (logged by the "django_redis" logger) instead of a
-    # 500, so pages keep working, only slower (the dashboard computes afresh) and with login
-    # rate limiting off. Short timeouts, so a hung Redis costs a page seconds, not minutes.
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
         }
     }
 else:
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 1,
-            },
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -209,6 +194,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Where generated files (feedback-sheet zips, exports) are kept for download.
 EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / "var" / "exports"))
+# Days a constituent's phone and address are kept after the deputy's service ended (two years:
+# the last year's feedback sheet is issued at its end, and questions about it come within a
+# year after that); then deputies.privacy.erase_expired_constituent_contacts blanks them.
+CONSTITUENT_CONTACT_RETENTION_DAYS = int(os.environ.get("CONSTITUENT_CONTACT_RETENTION_DAYS", 730))
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 60 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
@@ -220,18 +209,6 @@ SECURE_REFERRER_POLICY = "same-origin"
 if env_bool("SECURE", default=False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-# A broker that is down fails a publish within about two seconds instead of hanging the
-# request (supervision.jobs.enqueue turns the error into a message): a short connect timeout
-# and one quick retry. The socket timeout stays above the worker's 1 s BRPOP poll.
-CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5}
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 1,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.2,
-}
-CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
