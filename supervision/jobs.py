@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
 
 from deputies.models import Deputy
 
@@ -36,8 +37,33 @@ def start_export_job(user, kind, year, term=None, delegation=None) -> ExportJob:
     )
     from .tasks import run_export_job
 
-    transaction.on_commit(lambda: run_export_job.delay(job.pk))
+    def send() -> None:
+        error = enqueue(run_export_job, job.pk)
+        if error:
+            # Never left pending: a job nobody will run would spin on its progress page.
+            job.state, job.error, job.finished_at = ExportJob.State.FAILED, error, timezone.now()
+            job.save(update_fields=["state", "error", "finished_at"])
+
+    # After commit, so the worker finds the row; outside a transaction (requests are not
+    # atomic) this runs at once and the caller sees the failed state.
+    transaction.on_commit(send)
     return job
+
+
+def enqueue(task, *args) -> str | None:
+    """Send a task to the queue: None when sent, else a message for the user.
+
+    The one place where the broker (Redis) being down is handled: the publish gives up after
+    the short retry policy in settings (CELERY_TASK_PUBLISH_RETRY_POLICY) instead of hanging
+    the request. The result is ignored: callers follow the job through its database row, and
+    waiting on a result would subscribe this web process to the result store, which then
+    blocks for many seconds when Redis goes away."""
+    try:
+        task.apply_async(args, ignore_result=True)
+    except BrokerError as exc:
+        logger.warning("could not queue %s%r: %s", task.name, args, exc)
+        return _("任务队列暂时不可用，请稍后再试")
+    return None
 
 
 def job_path(job: ExportJob) -> Path:
