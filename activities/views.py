@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from deputies import privacy
 from deputies.models import Constituent, Delegation, Deputy, DeputyGroup, Organiser, Role
 from deputies.scopes import (
     activities_editable_by,
@@ -56,14 +57,6 @@ def _any_role(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def mask_phone(phone: str) -> str:
-    """138****1234: the middle digits hidden."""
-    phone = phone or ""
-    if len(phone) < 7:
-        return "*" * len(phone)
-    return f"{phone[:3]}****{phone[-4:]}"
 
 
 def _recordable_deputies(user):
@@ -431,11 +424,6 @@ def signin(request, pk, token):
 COMM_SORTS = {"date": "date", "deputy": "deputy__code", "method": "method"}
 
 
-def _show_phones(user, deputy_id) -> bool:
-    scope = user_scope(user)
-    return scope.has(Role.OFFICE_STAFF) or deputy_id in scope.deputy_ids
-
-
 def _date_method_filters(request, qs, deputy_path="deputy"):
     get = request.GET
     if get.get("q"):
@@ -480,11 +468,8 @@ def communication_list(request):
     recordable = set(_communication_recorders(request.user).values_list("pk", flat=True))
 
     def constituents_text(comm):
-        show = _show_phones(request.user, comm.deputy_id)
-        return "、".join(
-            f"{c.name}（{c.phone if show else mask_phone(c.phone)}）" if c.phone else c.name
-            for c in comm.constituents.all()
-        )
+        full = privacy.can_see_constituent_contacts(request.user, comm.deputy_id)
+        return "、".join(privacy.constituent_label(c, full) for c in comm.constituents.all())
 
     if wants_xlsx(request):
         header = [_("日期"), _("代表编号"), _("代表"), _("代表团"), _("联系方式"), _("选民"),
@@ -501,7 +486,10 @@ def communication_list(request):
             ]  # fmt: skip
             for c in qs
         )
-        return xlsx_response(_("联系选民.xlsx"), header, rows)
+        scope = user_scope(request.user)
+        # Full phones go out to office staff and to a deputy for their own constituents.
+        full = scope.has(Role.OFFICE_STAFF) or bool(scope.deputy_ids)
+        return xlsx_response(_("联系选民.xlsx"), header, rows, masked=not full)
     page = paginate(request, qs)
     for comm in page:
         comm.constituents_text = constituents_text(comm)
@@ -555,7 +543,7 @@ def communication_create(request):
                     request, _("同一代表同日同方式的联系记录已存在，已将所选选民合并到该记录。")
                 )
             return redirect("activities:communication_list")
-    show = deputy is not None and _show_phones(request.user, deputy.pk)
+    show = deputy is not None and privacy.can_see_constituent_contacts(request.user, deputy)
     return render(
         request,
         "activities/communication_form.html",
@@ -565,7 +553,7 @@ def communication_create(request):
             "deputies": deputies,
             "show_phones": show,
             "constituent_rows": [
-                (c, c.phone if show else mask_phone(c.phone)) for c in constituents
+                (c, privacy.constituent_contact(c, show)[0]) for c in constituents
             ],
         },  # fmt: skip
     )

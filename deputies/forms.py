@@ -94,27 +94,52 @@ class TerminationForm(forms.ModelForm):
 
 
 class ConstituentForm(forms.ModelForm):
-    """Who may not see phones in full edits with the phone blank: blank keeps the number."""
+    """Who may not see contacts in full (deputies.privacy) edits with the phone and address
+    blank: a blank field keeps what is there."""
 
     class Meta:
         model = Constituent
         fields = ["name", "phone", "address"]
 
-    def __init__(self, *args, show_phone: bool, **kwargs):
+    def __init__(self, *args, show_contact: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.keeps_phone = bool(self.instance.pk and not show_phone and self.instance.phone)
-        if self.keeps_phone:
-            from .selectors import mask_phone
-
+        self.keeps = set()
+        self.erased_phone = self.instance.phone if self.instance.contact_erased_on else None
+        if self.erased_phone is not None:
+            # Erased (retention): the field starts blank; blank keeps the unique placeholder.
             self.initial["phone"] = ""
-            self.fields["phone"].widget.attrs["placeholder"] = mask_phone(self.instance.phone)
-            self.fields["phone"].help_text = _("留空则保持原号码不变。")
+            self.keeps.add("phone")
+            return
+        if not self.instance.pk or show_contact:
+            return
+        from .privacy import mask_address, mask_phone
+
+        for name, mask in (("phone", mask_phone), ("address", mask_address)):
+            value = getattr(self.instance, name)
+            if value:
+                self.keeps.add(name)
+                self.initial[name] = ""
+                self.fields[name].widget.attrs["placeholder"] = mask(value)
+                self.fields[name].help_text = _("留空则保持原内容不变。")
+
+    def _kept(self, name):
+        value = (self.cleaned_data.get(name) or "").strip()
+        if not value and name in self.keeps:
+            return getattr(self.instance, name)
+        return value
 
     def clean_phone(self):
-        phone = self.cleaned_data.get("phone", "").strip()
-        if not phone and self.keeps_phone:
-            return self.instance.phone
-        return phone
+        return self._kept("phone")
+
+    def clean_address(self):
+        return self._kept("address")
+
+    def clean(self):
+        data = super().clean()
+        typed = data.get("address") or data.get("phone", self.erased_phone) != self.erased_phone
+        if self.erased_phone is not None and typed:
+            self.instance.contact_erased_on = None  # new contact details were given
+        return data
 
 
 class LiaisonForm(forms.Form):

@@ -105,6 +105,14 @@ def constituent_contact(constituent: Constituent, full: bool) -> tuple[str, str]
     return mask_phone(constituent.phone), mask_address(constituent.address)
 
 
+def constituent_label(constituent: Constituent, full: bool) -> str:
+    """张三（138****1234）, or the name alone when there is no phone (or it was erased)."""
+    if not constituent.phone or constituent.contact_erased_on:
+        return constituent.name
+    phone = constituent.phone if full else mask_phone(constituent.phone)
+    return f"{constituent.name}（{phone}）"
+
+
 # --- retention of constituents' contact details ------------------------------------------------
 
 

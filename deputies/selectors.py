@@ -7,8 +7,8 @@ from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Deputy, LiaisonAssignment, Role, Suspension, Termination
-from .scopes import deputies_visible_to, user_scope
+from .models import Deputy, LiaisonAssignment, Suspension, Termination
+from .scopes import deputies_visible_to
 
 STATUS_ACTIVE, STATUS_SUSPENDED, STATUS_TERMINATED = "active", "suspended", "terminated"
 STATUS_CHOICES = [
@@ -111,20 +111,6 @@ def compliance_by_id(year: int, deputies) -> dict[int, bool]:
     if not ids:
         return {}
     return {row.deputy.pk: row.meets_all for row in evaluate_year(year, deputy_ids=ids).rows}
-
-
-def sees_phones(user, deputy: Deputy) -> bool:
-    """Constituents' phones in full: the deputy themself and office staff; others masked."""
-    scope = user_scope(user)
-    return scope.has(Role.OFFICE_STAFF) or deputy.pk in scope.deputy_ids
-
-
-def mask_phone(phone: str) -> str:
-    """138****1234: the first three and last four digits stay."""
-    phone = (phone or "").strip()
-    if len(phone) <= 7:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 
 
 @dataclass

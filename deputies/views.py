@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from jdrenda import listing
 from jdrenda.views import apply_errors, confirm_delete, form_page
 
-from . import forms, selectors, services
+from . import forms, privacy, selectors, services
 from .models import (
     MAX_LIAISON_DEPUTIES,
     MIN_LIAISON_DEPUTIES,
@@ -219,12 +219,15 @@ def deputy_detail(request, pk):
     deputy = _visible(request, pk)
     year = _year(request, deputy)
     file = selectors.performance_file(deputy, year)
-    show_phone = selectors.sees_phones(request.user, deputy)
+    full = privacy.can_see_constituent_contacts(request.user, deputy)
     constituents = list(deputy.constituents.all())
     for c in constituents:
-        c.shown_phone = c.phone if show_phone else selectors.mask_phone(c.phone)
+        c.shown_phone, c.shown_address = privacy.constituent_contact(c, full)
+    mobile, birth = privacy.deputy_contact(deputy, privacy.can_see_personal(request.user, deputy))
     context = {
         "deputy": deputy,
+        "shown_mobile": mobile,
+        "shown_birth": birth,
         "file": file,
         "year": year,
         "can_edit": deputies_editable_by(request.user).filter(pk=deputy.pk).exists(),
@@ -431,16 +434,19 @@ def _warn_few_constituents(request, deputy):
 
 @login_required
 def constituent_list(request, pk):
-    """The liaison list as xlsx (phones masked as on the page)."""
+    """The liaison list as xlsx (phones and addresses masked as on the page)."""
     deputy = _visible(request, pk)
-    show = selectors.sees_phones(request.user, deputy)
-    rows = (
-        [c.name, c.phone if show else selectors.mask_phone(c.phone), c.address]
-        for c in deputy.constituents.all()
-    )
+    full = privacy.can_see_constituent_contacts(request.user, deputy)
+    rows = ([c.name, *privacy.constituent_contact(c, full)] for c in deputy.constituents.all())
     name = gettext("%(d)s联系选民名单.xlsx") % {"d": deputy.name}
+    header = [gettext("选民姓名"), gettext("选民电话"), gettext("住址或单位")]
+    description = gettext("%(code)s %(d)s（%(t)s）联系选民名单") % {
+        "code": deputy.code,
+        "d": deputy.name,
+        "t": deputy.term.name,
+    }
     return listing.xlsx_response(
-        name, [gettext("选民姓名"), gettext("选民电话"), gettext("住址或单位")], rows
+        name, header, rows, request=request, description=description, masked=not full
     )
 
 
@@ -448,7 +454,7 @@ def constituent_list(request, pk):
 def constituent_create(request, pk):
     deputy = _editable(request, pk)
     form = forms.ConstituentForm(
-        request.POST or None, instance=Constituent(deputy=deputy), show_phone=True
+        request.POST or None, instance=Constituent(deputy=deputy), show_contact=True
     )
     return _form_page(
         request,
@@ -468,7 +474,7 @@ def constituent_edit(request, pk):
     form = forms.ConstituentForm(
         request.POST or None,
         instance=constituent,
-        show_phone=selectors.sees_phones(request.user, deputy),
+        show_contact=privacy.can_see_constituent_contacts(request.user, deputy),
     )
     return _form_page(
         request,

@@ -37,12 +37,49 @@ def wants_xlsx(request) -> bool:
     return request.GET.get("format") == "xlsx"
 
 
-def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
-    """An xlsx download of exactly what a list shows (all pages, same filters and order)."""
+def xlsx_response(
+    filename: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    request=None,
+    kind: str = "",
+    description: str = "",
+    masked: bool = True,
+) -> HttpResponse:
+    """An xlsx download of exactly what a list shows (all pages, same filters and order).
+
+    Every such download is recorded in the export log (supervision.export_log) once the file
+    is built. `request` defaults to the request being served (simple-history's middleware
+    keeps it), `kind` to the view's URL name ("deputies.list"), `description` to the file
+    name and the query's filters; `masked` is False only when full phones/addresses went out.
+    """
+    from supervision.export_log import describe_query, log_export
+
     wb = Workbook(write_only=True)
-    write_table(wb.create_sheet("列表"), list(header), [list(row) for row in rows])
+    data = [list(row) for row in rows]
+    write_table(wb.create_sheet("列表"), list(header), data)
     buffer = BytesIO()
     wb.save(buffer)
+    request = request if request is not None else current_request()
+    if request is not None:
+        title = filename.removesuffix(".xlsx")
+        match = getattr(request, "resolver_match", None)
+        log_export(
+            request,
+            kind or (match.view_name.replace(":", ".") if match else "list"),
+            description or describe_query(title, request),
+            len(data),
+            masked,
+        )
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def current_request():
+    """The request being served, as simple-history's HistoryRequestMiddleware keeps it (it is
+    in MIDDLEWARE for the history's "who"); None outside a request."""
+    from simple_history.models import HistoricalRecords
+
+    return getattr(HistoricalRecords.context, "request", None)

@@ -1,0 +1,170 @@
+"""Who exported what, and when (个人信息保护法): one ExportLog row for every download or
+generated file holding personal data, and the reads behind the log page.
+
+Every list's xlsx goes through jdrenda.listing.xlsx_response, which calls log_export; the
+evaluation workbook, the feedback sheets (zip, a deputy's own) and the management commands
+call it themselves. A row is written only once the file is built: a failed export leaves none.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import ExportLog
+
+# Kinds written by code other than the lists (a list's kind is its URL name, e.g.
+# "deputies.list"; its description names the list).
+KIND_LABELS = {
+    "evaluation": gettext_lazy("年度履职评价工作簿"),
+    "evaluation_job": gettext_lazy("年度履职评价工作簿（后台生成）"),
+    "feedback_zip": gettext_lazy("全部年度履职情况反馈表（zip）"),
+    "job_download": gettext_lazy("下载后台生成的文件"),
+    "feedback_own": gettext_lazy("本人年度履职情况反馈表"),
+    "feedback_sheets": gettext_lazy("年度履职情况反馈表（命令行）"),
+    "supervision.export_log": gettext_lazy("导出记录"),
+}
+COMMAND_LINE = "命令行"
+SCHEDULED = "定时任务"
+
+
+def command_username() -> str:
+    """命令行（the OS user）: who ran a management command."""
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry in some containers
+        who = ""
+    return f"{COMMAND_LINE}（{who}）" if who else COMMAND_LINE
+
+
+def client_ip(request) -> str | None:
+    """REMOTE_ADDR: behind the reverse proxy this is the proxy unless it sets it (nginx's
+    real_ip module); X-Forwarded-For is not trusted here, a client can write anything in it."""
+    address = (request.META.get("REMOTE_ADDR") or "").strip()
+    return address or None
+
+
+def log_export(
+    request, kind: str, description: str, rows: int | None, masked: bool = True
+) -> ExportLog:
+    """Record one export by the signed-in user of `request`. `masked` says whether personal
+    fields in the file are masked (or absent); False when full phones/addresses went out."""
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    return ExportLog.objects.create(
+        user=user if signed_in else None,
+        username=user.get_username() if signed_in else "",
+        kind=kind[:60],
+        description=description[:500],
+        rows=rows,
+        masked=masked,
+        ip_address=client_ip(request),
+    )
+
+
+def log_unattended_export(
+    kind: str, description: str, rows: int | None, masked: bool = True, user=None, username=""
+) -> ExportLog:
+    """An export with no request: a management command (username 命令行（OS user）), a job
+    run by a worker for the user who started it, or a scheduled job (定时任务)."""
+    return ExportLog.objects.create(
+        user=user,
+        username=(user.get_username() if user else username or command_username())[:150],
+        kind=kind[:60],
+        description=description[:500],
+        rows=rows,
+        masked=masked,
+    )
+
+
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
+
+
+def describe_query(title: str, request, labels: dict[str, str] | None = None) -> str:
+    """A list's description: its title and the filters in the query string, in Chinese where
+    the key is a common one (年度=2025，代表团=3)."""
+    names = {**FILTER_LABELS, **(labels or {})}
+    parts = []
+    for key in request.GET:
+        if key in ("format", "page"):
+            continue
+        value = ",".join(v for v in request.GET.getlist(key) if v)
+        if value:
+            parts.append(f"{names.get(key, key)}={value}")
+    return f"{title}（{'，'.join(parts)}）" if parts else title
+
+
+FILTER_LABELS = {
+    "q": "搜索",
+    "year": "年度",
+    "term": "届次",
+    "delegation": "代表团",
+    "group": "代表小组",
+    "status": "状态",
+    "compliance": "达标",
+    "kind": "类型",
+    "method": "联系方式",
+    "date_from": "起始日期",
+    "date_to": "截止日期",
+    "sort": "排序",
+    "user": "导出人",
+}
+
+
+# --- the log page -----------------------------------------------------------------------------
+
+
+@dataclass
+class LogFilters:
+    user: str = ""
+    kind: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @classmethod
+    def from_request(cls, request) -> LogFilters:
+        get = request.GET
+
+        def day(key):
+            try:
+                return parse_date(get.get(key, "").strip())
+            except ValueError:
+                return None
+
+        return cls(
+            user=get.get("user", "").strip(),
+            kind=get.get("kind", "").strip(),
+            date_from=day("date_from"),
+            date_to=day("date_to"),
+        )
+
+
+def export_logs(filters: LogFilters) -> QuerySet:
+    """The log, newest first, narrowed by user name, kind and day (dates inclusive)."""
+    qs = ExportLog.objects.all()
+    if filters.user:
+        qs = qs.filter(username__icontains=filters.user)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.date_from:
+        qs = qs.filter(at__date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(at__date__lte=filters.date_to)
+    return qs.order_by("-at", "-pk")
+
+
+def logged_kinds() -> list[tuple[str, str]]:
+    """(kind, label) of every kind in the log, for the filter."""
+    kinds = ExportLog.objects.order_by("kind").values_list("kind", flat=True).distinct()
+    return [(kind, kind_label(kind)) for kind in kinds]
+
+
+def masked_text(masked: bool) -> str:
+    return _("是") if masked else _("否（含完整联系方式）")
