@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "supervision.closing_middleware.ClosedYearMiddleware",  # last: wraps the view only
 ]
 
 ROOT_URLCONF = "jdrenda.urls"

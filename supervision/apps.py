@@ -10,3 +10,7 @@ class SupervisionConfig(AppConfig):
         from .dashboard import connect_signals
 
         connect_signals()
+        # Records of a closed year change only with office-staff rights and a reason.
+        from .closing import connect_signals as connect_closing
+
+        connect_closing()

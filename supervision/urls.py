@@ -65,3 +65,12 @@ urlpatterns += [
     path("flags/", self_report_views.flag_list, name="flags"),
     path("flags/<int:pk>/resolve/", self_report_views.flag_resolve, name="flag_resolve"),
 ]
+
+# Closed years (issue 7.4): office staff close and re-open years, with a reason.
+from . import closing_views  # noqa: E402
+
+urlpatterns += [
+    path("closed-years/", closing_views.closed_years, name="closed_years"),
+    path("closed-years/close/", closing_views.close_year_view, name="close_year"),
+    path("closed-years/<int:year>/reopen/", closing_views.reopen_year_view, name="reopen_year"),
+]

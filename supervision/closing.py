@@ -1,0 +1,446 @@
+"""Closed years (issue 7, item 4): once a year's feedback sheets are issued, the records that
+count toward that year are frozen.
+
+One guard for every write path that goes through the model layer: pre_save / pre_delete (and
+m2m_changed for a communication's constituents) on the counted models raise ClosedYearError
+when the record's date (old or new) falls in a closed year, unless an override is active:
+`with closed_year_change(user, reason):` with an office-staff user and a non-blank reason.
+The reason becomes the change reason of every history row written under the override.
+
+Inside a request, ClosedYearMiddleware (supervision/closing_middleware.py) keeps the state:
+the closed years are read once per request, the override reads its reason from the POST field
+REASON_FIELD, and a refusal turns into a clear page. Bulk writes send no signals: the ledger
+import checks its rows itself (supervision/ledger/apply.py), and other bulk paths call
+check_rows() before writing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.signals import m2m_changed, pre_delete, pre_save
+from django.utils.translation import gettext as _
+from simple_history.signals import pre_create_historical_record
+
+from deputies.models import Role
+from deputies.scopes import user_scope
+
+from .models import ClosedYear
+
+REASON_FIELD = "_closed_year_reason"
+OPEN_END = 9999  # an open-ended period runs into every later year
+
+
+class ClosedYearError(ValidationError):
+    """A write touching a closed year without office-staff rights and a reason.
+
+    A ValidationError, so a view that shows a service's errors (a form, the attendance cell)
+    shows this one too; the middleware then replaces a full page with the refusal page."""
+
+    def __init__(self, year: int, office: bool = False, reason_missing: bool = True):
+        self.year = year
+        self.office = office
+        if office:
+            message = _("该年度（%(year)s）的反馈表已发出，记录已结账：修改须填写更正理由。")
+        else:
+            message = _("该年度（%(year)s）的反馈表已发出，记录已结账，如需更正请联系人大办。")
+        super().__init__(message % {"year": year}, code="closed_year")
+
+
+# -- state: the request's, and an explicit override ------------------------------------------
+
+
+@dataclass
+class RequestState:
+    request: object = None
+    closed: frozenset | None = None  # the closed years, read once
+    dates: dict = field(default_factory=dict)  # (model label, pk) -> date, for parents
+    refusal: ClosedYearError | None = None
+
+
+@dataclass(frozen=True)
+class Override:
+    user: object
+    reason: str
+
+
+_state: ContextVar[RequestState | None] = ContextVar("closed_year_state", default=None)
+_override: ContextVar[Override | None] = ContextVar("closed_year_override", default=None)
+_suspended: ContextVar[bool] = ContextVar("closed_year_suspended", default=False)
+
+
+@contextlib.contextmanager
+def request_state(request=None):
+    state = RequestState(request=request)
+    token = _state.set(state)
+    try:
+        yield state
+    finally:
+        _state.reset(token)
+
+
+@contextlib.contextmanager
+def closed_year_change(user, reason: str):
+    """Run writes to closed years as `user` with `reason` (office staff only; the guard
+    still refuses anyone else). The reason goes into every history row written inside."""
+    token = _override.set(Override(user, (reason or "").strip()))
+    try:
+        yield
+    finally:
+        _override.reset(token)
+
+
+@contextlib.contextmanager
+def guard_suspended():
+    """For writers that check closed years themselves, row by row (the ledger import)."""
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
+
+
+def is_office(user) -> bool:
+    return user_scope(user).has(Role.OFFICE_STAFF)
+
+
+def closed_years() -> frozenset:
+    state = _state.get()
+    if state is not None and state.closed is not None:
+        return state.closed
+    years = frozenset(ClosedYear.objects.values_list("year", flat=True))
+    if state is not None:
+        state.closed = years
+    return years
+
+
+def _forget_closed_years():
+    state = _state.get()
+    if state is not None:
+        state.closed = None
+
+
+def current_override() -> Override | None:
+    """The explicit override, else one from the request (its user and the reason field)."""
+    override = _override.get()
+    if override is not None:
+        return override
+    state = _state.get()
+    request = getattr(state, "request", None)
+    if request is None or request.method != "POST":
+        return None
+    reason = (request.POST.get(REASON_FIELD) or "").strip()
+    return Override(request.user, reason) if reason else None
+
+
+def _current_user():
+    override = _override.get()
+    if override is not None:
+        return override.user
+    state = _state.get()
+    return getattr(getattr(state, "request", None), "user", None)
+
+
+def refuse_or_allow(years) -> str | None:
+    """Raise ClosedYearError if any of `years` is closed and no valid override is active;
+    return the override's reason when it allows the change, None when nothing is closed."""
+    hit = sorted(set(years) & closed_years())
+    if not hit:
+        return None
+    override = current_override()
+    if override and override.reason and is_office(override.user):
+        return override.reason
+    user = override.user if override else _current_user()
+    error = ClosedYearError(hit[0], office=bool(user) and is_office(user))
+    state = _state.get()
+    if state is not None and state.refusal is None:
+        state.refusal = error
+    raise error
+
+
+# -- which years a record counts in ------------------------------------------------------------
+
+
+def _parent_date(model, pk, attname="date"):
+    if pk is None:
+        return None
+    state = _state.get()
+    key = (model._meta.label, pk)
+    if state is not None and key in state.dates:
+        return state.dates[key]
+    day = model._base_manager.filter(pk=pk).values_list(attname, flat=True).first()
+    if state is not None:
+        state.dates[key] = day
+    return day
+
+
+def _span(start: date | None, end: date | None) -> tuple[int, int] | None:
+    if start is None:
+        return None
+    return (start.year, end.year if end else OPEN_END)
+
+
+def _years(spans) -> set:
+    years = set()
+    closed = closed_years()
+    for span in spans:
+        if span is None:
+            continue
+        first, last = span
+        years.update(y for y in closed if first <= y <= last)
+    return years
+
+
+def _models():
+    from activities.models import (
+        Activity,
+        Attendance,
+        Communication,
+        LeaveRequest,
+        LiaisonCommunication,
+        Meeting,
+        Participation,
+        Speech,
+    )
+    from deputies.models import ServicePeriod, Suspension, Termination
+    from proposals.models import Cosignature, Proposal
+
+    from .models import ConstituencyReport
+
+    def own(obj):
+        return [_span(obj.date, obj.date)]
+
+    def meeting(obj):
+        day = _parent_date(Meeting, obj.meeting_id)
+        return [_span(day, day)]
+
+    def activity(obj):
+        day = _parent_date(Activity, obj.activity_id)
+        return [_span(day, day)]
+
+    def period(obj):
+        return [_span(obj.start_date, obj.end_date)]
+
+    def proposal(obj):
+        return [_span(obj.submitted_date, obj.submitted_date)]
+
+    def cosignature(obj):
+        day = _parent_date(Proposal, obj.proposal_id, "submitted_date")
+        return [_span(day, day)]
+
+    return {
+        Meeting: own,
+        Activity: own,
+        Speech: own,
+        Communication: own,
+        LiaisonCommunication: own,
+        ConstituencyReport: own,
+        Termination: own,
+        Attendance: meeting,
+        LeaveRequest: meeting,
+        Participation: activity,
+        ServicePeriod: period,
+        Suspension: period,
+        Proposal: proposal,
+        Cosignature: cosignature,
+    }
+
+
+COUNTED: dict = {}  # model -> spans(instance); filled by connect_signals()
+
+
+def _proposal_counted_change(old, new) -> bool:
+    """A proposal's handling (reply, status, units) goes on after its year is closed; only
+    what decides whether and for whom it counts is frozen."""
+    withdrawn = "withdrawn"
+    return (
+        old.submitted_date != new.submitted_date
+        or old.lead_id != new.lead_id
+        or old.term_id != new.term_id
+        or (old.status == withdrawn) != (new.status == withdrawn)
+    )
+
+
+def _changed(old, new) -> bool:
+    if type(new).__name__ == "Proposal":
+        return _proposal_counted_change(old, new)
+    return any(
+        getattr(old, f.attname) != getattr(new, f.attname) for f in new._meta.concrete_fields
+    )
+
+
+def years_for_write(instance, deleting=False) -> set:
+    """The closed years a save or delete of `instance` touches (old and new date)."""
+    spans_of = COUNTED[type(instance)]
+    if not closed_years():
+        return set()
+    if deleting or instance._state.adding or instance.pk is None:
+        return _years(spans_of(instance))
+    old = type(instance)._base_manager.filter(pk=instance.pk).first()
+    if old is None:
+        return _years(spans_of(instance))
+    if not _changed(old, instance):
+        return set()
+    if not hasattr(instance, "start_date") or old.deputy_id != instance.deputy_id:
+        return _years(spans_of(old) + spans_of(instance))
+    # A service period or suspension: only the years between the old and the new boundaries.
+    spans = []
+    if old.start_date != instance.start_date:
+        low, high = sorted([old.start_date, instance.start_date])
+        spans.append((low.year, high.year))
+    if old.end_date != instance.end_date:
+        ends = sorted(d.year if d else OPEN_END for d in (old.end_date, instance.end_date))
+        spans.append((ends[0], ends[1]))
+    return _years(spans)
+
+
+# -- the signal receivers --------------------------------------------------------------------
+
+
+def _check(instance, deleting):
+    if _suspended.get() or type(instance) not in COUNTED:
+        return
+    years = years_for_write(instance, deleting=deleting)
+    if not years:
+        return
+    reason = refuse_or_allow(years)
+    if reason and not getattr(instance, "_change_reason", None):
+        instance._change_reason = reason
+
+
+def on_pre_save(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _check(instance, deleting=False)
+
+
+def on_pre_delete(sender, instance, **kwargs):
+    _check(instance, deleting=True)
+
+
+def on_constituents_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Adding or removing a constituent changes the count of the communication's year."""
+    if _suspended.get() or action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if not closed_years():
+        return
+    from activities.models import Communication
+
+    if reverse:  # constituent.communications.add(...): the communications' dates
+        comms = Communication.objects.all()
+        if action != "pre_clear":
+            comms = comms.filter(pk__in=pk_set or [])
+        else:
+            comms = comms.filter(constituents=instance)
+        days = comms.values_list("date", flat=True)
+    else:
+        days = [instance.date]
+    refuse_or_allow(_years(_span(d, d) for d in days))
+
+
+def on_history_row(sender, history_instance, **kwargs):
+    """Every history row written under an override carries its reason."""
+    if history_instance.history_change_reason:
+        return
+    override = _override.get()
+    if override is None:
+        state = _state.get()
+        if state is None or state.request is None or state.request.method != "POST":
+            return
+        if not (state.request.POST.get(REASON_FIELD) or "").strip():
+            return
+        override = current_override()
+    if override and override.reason and is_office(override.user):
+        history_instance.history_change_reason = override.reason
+
+
+def on_closed_year_written(sender, **kwargs):
+    _forget_closed_years()
+
+
+def connect_signals():
+    from activities.models import Communication
+
+    COUNTED.update(_models())
+    for model in COUNTED:
+        uid = f"closing-{model._meta.label}"
+        pre_save.connect(on_pre_save, sender=model, dispatch_uid=uid)
+        pre_delete.connect(on_pre_delete, sender=model, dispatch_uid=uid)
+    m2m_changed.connect(
+        on_constituents_changed,
+        sender=Communication.constituents.through,
+        dispatch_uid="closing-communication-constituents",
+    )
+    pre_create_historical_record.connect(on_history_row, dispatch_uid="closing-reason")
+    from django.db.models.signals import post_delete, post_save
+
+    post_save.connect(on_closed_year_written, sender=ClosedYear, dispatch_uid="closing-cy")
+    post_delete.connect(on_closed_year_written, sender=ClosedYear, dispatch_uid="closing-cy")
+
+
+def check_rows(rows) -> str | None:
+    """For bulk writes (which send no signals): refuse, or return the override's reason."""
+    if _suspended.get() or not closed_years():
+        return None
+    years = set()
+    for row in rows:
+        spans_of = COUNTED.get(type(row))
+        if spans_of is not None:
+            years |= _years(spans_of(row))
+    return refuse_or_allow(years) if years else None
+
+
+# -- closing and re-opening ------------------------------------------------------------------
+
+
+def close_year(user, year: int, note: str) -> ClosedYear:
+    """Close a year by hand (office staff, with a reason). Closing twice changes nothing."""
+    note = (note or "").strip()
+    if not is_office(user):
+        raise ValidationError(_("只有人事代表工委工作人员可以结账。"))
+    if not note:
+        raise ValidationError({"note": _("请填写结账理由。")})
+    with transaction.atomic():
+        closed = ClosedYear.objects.filter(year=year).first()
+        if closed:
+            return closed
+        closed = ClosedYear(year=year, closed_by=user, note=note[:200])
+        closed._change_reason = note
+        closed.save()
+    return closed
+
+
+def reopen_year(user, year: int, reason: str) -> None:
+    """Re-open a closed year (office staff, with a reason kept in the history)."""
+    reason = (reason or "").strip()
+    if not is_office(user):
+        raise ValidationError(_("只有人事代表工委工作人员可以重新开放年度。"))
+    if not reason:
+        raise ValidationError({"reason": _("请填写重新开放的理由。")})
+    with transaction.atomic():
+        closed = ClosedYear.objects.select_for_update().filter(year=year).first()
+        if closed is None:
+            raise ValidationError(_("%(year)s 年度未结账。") % {"year": year})
+        closed._change_reason = reason
+        closed._history_user = user
+        closed.delete()
+
+
+def close_after_feedback(job) -> ClosedYear | None:
+    """The district-wide feedback-sheet job finished: its year is closed (idempotent)."""
+    if job.kind != "feedback_zip" or job.delegation_id:
+        return None
+    note = _("全区反馈表已生成（导出任务 %(id)s）") % {"id": job.pk}
+    with transaction.atomic():
+        closed = ClosedYear.objects.filter(year=job.year).first()
+        if closed is None:
+            closed = ClosedYear(year=job.year, closed_by=job.created_by, note=note)
+            closed._change_reason = note
+            if job.created_by_id:
+                closed._history_user = job.created_by
+            closed.save()
+    return closed
