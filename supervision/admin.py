@@ -146,3 +146,18 @@ class PointWeightAdmin(admin.ModelAdmin):
     list_display = ["label", "kind", "points", "order"]
     list_editable = ["points", "order"]
     search_fields = ["label", "kind"]
+
+
+# 导出记录 (issue 7.3): rows are only ever added, by the exports themselves.
+from .models import ExportLog  # noqa: E402
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "username", "kind", "description", "rows", "masked", "ip_address"]
+    list_filter = ["kind", "masked"]
+    search_fields = ["username", "description"]
+    date_hierarchy = "at"
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -83,6 +83,37 @@ def log_unattended_export(
     )
 
 
+def evaluation_description(year: int, term=None, delegation=None) -> str:
+    text = _("%(y)s年度") % {"y": year}
+    if term is not None:
+        text += _("，届次：%(t)s") % {"t": term}
+    if delegation is not None:
+        text += _("，代表团：%(d)s") % {"d": delegation}
+    return text
+
+
+def job_description(job) -> str:
+    """What a background job's file holds: its kind, year, term and delegation, file name."""
+    from pathlib import Path
+
+    text = f"{job.get_kind_display()}，{evaluation_description(job.year, job.term, job.delegation)}"
+    if job.file:
+        text += f"，{Path(job.file).name}"
+    return text
+
+
+def log_job_export(job, kind: str, rows: int | None, scheduled: bool = False) -> ExportLog:
+    """A file a background job generated, for the user who started it (定时任务 when the
+    schedule did)."""
+    return log_unattended_export(
+        kind,
+        job_description(job),
+        rows,
+        user=job.created_by,
+        username=SCHEDULED if scheduled or job.created_by is None else "",
+    )
+
+
 def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
 

@@ -15,6 +15,7 @@ from deputies.models import Term
 from deputies.scopes import can_export_evaluation, user_scope
 
 from .compliance import evaluate_year
+from .export_log import evaluation_description, job_description, log_export
 from .exports import export_filename, write_evaluation_workbook
 from .jobs import start_export_job
 from .models import ExportJob
@@ -78,8 +79,10 @@ def evaluation_download(request):
     _require_exporter(request.user)
     year, term = _year_and_term(request)
     buffer = BytesIO()
-    write_evaluation_workbook(evaluate_year(year, term), buffer)
+    evaluation = evaluate_year(year, term)
+    write_evaluation_workbook(evaluation, buffer)
     buffer.seek(0)
+    log_export(request, "evaluation", evaluation_description(year, term), len(evaluation.rows))
     return FileResponse(
         buffer, as_attachment=True, filename=export_filename(year), content_type=XLSX
     )
@@ -139,5 +142,6 @@ def job_download(request, pk):
         raise Http404(_("文件尚未生成或已被清理。"))
     path = Path(job.file)
     content_type = XLSX if path.suffix == ".xlsx" else "application/zip"
+    log_export(request, "job_download", job_description(job), job.total or None)
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name,
                         content_type=content_type)  # fmt: skip

@@ -23,6 +23,7 @@ from jdrenda.views import apply_errors
 
 from . import self_report_forms as forms
 from . import self_reports as svc
+from .export_log import log_export
 from .feedback import feedback_filename
 from .models import RecordFlag, SelfReport
 from .rules import RULES_BY_CODE
@@ -103,6 +104,12 @@ def feedback_download(request):
         raise Http404
     buffer = BytesIO()
     workbook.save(buffer)
+    description = _("%(code)s %(name)s %(year)s年度") % {
+        "code": deputy.code,
+        "name": deputy.name,
+        "year": year,
+    }
+    log_export(request, "feedback_own", description, 1)
     response = HttpResponse(buffer.getvalue(), content_type=listing.XLSX)
     name = quote(feedback_filename(row))
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"

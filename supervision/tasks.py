@@ -38,6 +38,7 @@ SCHEDULED = {
     "shortfall_reminders": "supervision.tasks.shortfall_reminders",
     "group_report_reminders": "supervision.tasks.group_report_reminders",
     "year_end_feedback": "supervision.tasks.year_end_feedback",
+    "erase_constituent_contacts": "supervision.tasks.erase_constituent_contacts",
 }
 
 
@@ -63,7 +64,19 @@ def run_export_job(self, job_id: int) -> str:
     if job is None:
         return "missing"
     run_job(job)
+    job.refresh_from_db()
+    _log_job(job)
     return "done"
+
+
+def _log_job(job: ExportJob, scheduled: bool = False) -> None:
+    """The generated file in the export log (kind evaluation_job or feedback_zip)."""
+    from .export_log import log_job_export
+
+    if job.kind == ExportJob.Kind.FEEDBACK_ZIP:
+        log_job_export(job, "feedback_zip", job.total, scheduled)
+    else:
+        log_job_export(job, "evaluation_job", None, scheduled)
 
 
 @shared_task(**RELIABLE, time_limit=15 * 60, soft_time_limit=14 * 60)
@@ -108,5 +121,17 @@ def year_end_feedback(self, year: int | None = None) -> str:
         if job.state != ExportJob.State.DONE:
             run_job(job)
             job.refresh_from_db()
+            _log_job(job, scheduled=True)
         run.detail = f"job {job.pk}: " + str(year_end_feedback(year, job))
+    return run.detail
+
+
+@shared_task(**RELIABLE, time_limit=30 * 60, soft_time_limit=29 * 60)
+def erase_constituent_contacts(self) -> str:
+    """Monthly: blank the contact details of constituents whose deputy's service ended more
+    than CONSTITUENT_CONTACT_RETENTION_DAYS ago (deputies.privacy). Running twice is harmless."""
+    from deputies.privacy import erase_expired_constituent_contacts
+
+    with recorded("erase_constituent_contacts") as run:
+        run.detail = erase_expired_constituent_contacts(timezone.localdate()).summary
     return run.detail

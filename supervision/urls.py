@@ -66,6 +66,11 @@ urlpatterns += [
     path("flags/<int:pk>/resolve/", self_report_views.flag_resolve, name="flag_resolve"),
 ]
 
+# 导出记录 (issue 7.3): who exported personal data.
+from . import export_log_views  # noqa: E402
+
+urlpatterns += [path("export-log/", export_log_views.export_log_list, name="export_log")]
+
 # Closed years (issue 7.4): office staff close and re-open years, with a reason.
 from . import closing_views  # noqa: E402
 

@@ -145,7 +145,7 @@ def test_setup_schedules_is_idempotent_and_keeps_staff_changes():
     call_command("setup_schedules", verbosity=0)
     call_command("setup_schedules", verbosity=0)
     tasks = PeriodicTask.objects.exclude(name="celery.backend_cleanup")
-    assert tasks.count() == 5
+    assert tasks.count() == 6
     november = tasks.get(name="11月1日履职提醒")
     assert november.crontab.timezone.key == "Asia/Shanghai"
     assert (november.crontab.day_of_month, november.crontab.month_of_year) == ("1", "11")
@@ -155,6 +155,7 @@ def test_setup_schedules_is_idempotent_and_keeps_staff_changes():
         "supervision.tasks.shortfall_reminders",
         "supervision.tasks.group_report_reminders",
         "supervision.tasks.year_end_feedback",
+        "supervision.tasks.erase_constituent_contacts",
     }
     # A schedule staff changed in the admin survives; --reset restores it.
     scan = tasks.get(name="每周未达标扫描")

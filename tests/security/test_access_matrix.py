@@ -104,6 +104,7 @@ READ_ONLY = {
     "evaluation:job_download",
     "dashboard:index",
     "notifications:inbox",
+    "supervision:export_log",
 }
 
 
@@ -367,6 +368,7 @@ EXPECTED = {
     "evaluation:job": (404, {"office": 200}),
     "evaluation:job_download": (404, {}),
     "dashboard:index": (404, {"office": 200, "leadership": 200}),
+    "supervision:export_log": (404, {"office": 200, "leadership": 200}),
     "notifications:inbox": (200, {}),
     "notifications:read_all": (405, {}),
     "notifications:read": (405, {}),

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from deputies.models import Term
 from supervision.compliance import evaluate_year
+from supervision.export_log import evaluation_description, log_unattended_export
 from supervision.exports import export_to_path
 
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         path = export_to_path(evaluation, Path(output))
         shortfalls = sum(1 for row in evaluation.rows if not row.meets_all)
         candidates = sum(1 for row in evaluation.rows if row.interview_candidate)
+        description = f"{evaluation_description(year, term_obj)} → {path}"
+        log_unattended_export("evaluation", description, len(evaluation.rows))
         self.stdout.write(
             f"已导出 {year} 年度履职评价：{len(evaluation.rows)} 名代表，"
             f"{shortfalls} 名未达标，{candidates} 名约谈告诫建议 → {path}"

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from deputies.models import Delegation, Deputy, Term
+from supervision.export_log import evaluation_description, log_unattended_export
 from supervision.feedback import write_feedback_dir
 
 
@@ -28,4 +29,6 @@ class Command(BaseCommand):
                 raise CommandError(f"代表团「{delegation}」不存在。")
             deputy_ids = list(Deputy.objects.filter(delegation=found).values_list("pk", flat=True))
         count = write_feedback_dir(year, Path(output), term_obj, deputy_ids)
+        description = evaluation_description(year, term_obj, delegation) + f" → {output}"
+        log_unattended_export("feedback_sheets", description, count)
         self.stdout.write(f"已生成 {count} 份 {year} 年度履职情况反馈表 → {output}")

@@ -49,6 +49,14 @@ DEFAULTS = [
         {},
         "12 月 31 日 20:00 生成全区年度履职情况反馈表并通知代表和人事代表工委。",
     ),
+    (
+        "删除过期的选民联系方式",
+        "supervision.tasks.erase_constituent_contacts",
+        ("0", "3", "1", "*", "*"),
+        {},
+        "每月 1 日 03:00 删除任职结束已超过保存期限（CONSTITUENT_CONTACT_RETENTION_DAYS）"
+        "的代表的联系选民电话和住址（含历史记录）。",
+    ),
 ]
 
 
