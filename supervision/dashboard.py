@@ -5,7 +5,9 @@ kept in Django's cache (Redis in production, local memory in development) under 
 the term, the year and a *data version*. Any change to a record that counts bumps the version
 (signals registered in SupervisionConfig.ready(), plus an explicit bump_data_version() after
 bulk writes that bypass signals: the ledger import, seed_demo, the weekly scan), so the next
-request computes fresh figures and older entries simply expire.
+request computes fresh figures and older entries simply expire. The page does not wait for
+them: `summary` shows the last figures (marked with their time) while a Celery task
+recomputes (stale-while-revalidate, see there).
 
 The figures of one evaluated year (`year_figures`) are cached on their own: the trend across
 the term reads every elapsed year's, and the page for another year reuses them. Proposal
@@ -40,6 +42,11 @@ VERSION_KEY = "dashboard:data-version"
 ON_TIME_MONTHS = 3
 YEAR_TIMEOUT = 7 * 24 * 3600  # a stale version's entries are never read again; let them go
 SUMMARY_TIMEOUT = 24 * 3600
+# The last summary of a year, shown (marked stale) while a newer one is computed.
+LATEST_TIMEOUT = 30 * 24 * 3600
+# A recomputation takes ~10 s at city scale; a lock older than the task's time limit belongs
+# to a worker that died, and expires so the next request queues another.
+REFRESH_LOCK_TIMEOUT = 15 * 60
 
 
 # ---------------------------------------------------------------------------------------------
@@ -315,16 +322,77 @@ def default_year(today: date | None = None) -> int:
     return (today or timezone.localdate()).year
 
 
+def _summary_key(year: int, version: int, today: date) -> str:
+    return f"dashboard:summary:{year}:{version}:{today.isoformat()}"
+
+
+def _latest_key(year: int) -> str:
+    return f"dashboard:latest:{year}"
+
+
+def _refresh_lock_key(year: int) -> str:
+    return f"dashboard:refreshing:{year}"
+
+
 def summary(year: int, today: date | None = None) -> dict:
-    """Everything the dashboard shows for `year`, from the cache when the data is unchanged."""
+    """Everything the dashboard shows for `year`: from the cache when the data is unchanged.
+
+    Stale-while-revalidate: after a write (a new data version) or a new day, the last summary
+    computed for the year is shown at once, marked stale with its time, and one background
+    recomputation is queued (single-flight: a cache lock, so fifty users opening the page
+    start one, not fifty 10-second evaluations). Only when no summary of the year was ever
+    computed (or the cache lost it) is it computed inline."""
     today = today or timezone.localdate()
     version = data_version()
-    key = f"dashboard:summary:{year}:{version}:{today.isoformat()}"
+    key = _summary_key(year, version, today)
     cached = cache.get(key)
     if cached is not None:
         return cached
+    last = cache.get(_latest_key(year))
+    if last is None:
+        return refresh(year, today, version)
+    error = schedule_refresh(year)
+    # With Celery eager (development, tests) the task has just run in this request: show it.
+    fresh = cache.get(key)
+    if fresh is not None:
+        return fresh
+    return {**last, "stale": True, "refresh_error": error}
+
+
+def schedule_refresh(year: int) -> str | None:
+    """Queue one recomputation of `year` unless one is queued or running. None when queued
+    (or already under way), else the reason it could not be (the broker is down)."""
+    from .jobs import enqueue
+    from .tasks import refresh_dashboard
+
+    lock = _refresh_lock_key(year)
+    if not cache.add(lock, time.time(), REFRESH_LOCK_TIMEOUT):
+        return None  # someone else's recomputation is queued or running
+    error = enqueue(refresh_dashboard, year)
+    if error:
+        cache.delete(lock)  # the next request may try again
+    return error
+
+
+def run_refresh(year: int) -> None:
+    """The background recomputation (supervision.tasks.refresh_dashboard). Skips the work if
+    the current figures are already cached (a duplicate or late message); always releases
+    the lock, so the next change can queue the next one."""
+    try:
+        today, version = timezone.localdate(), data_version()
+        if cache.get(_summary_key(year, version, today)) is None:
+            refresh(year, today, version)
+    finally:
+        cache.delete(_refresh_lock_key(year))
+
+
+def refresh(year: int, today: date | None = None, version: int | None = None) -> dict:
+    """Compute the year's summary now and keep it, also as the year's last known summary."""
+    today = today or timezone.localdate()
+    version = data_version() if version is None else version
     result = compute_summary(year, today, version)
-    cache.set(key, result, SUMMARY_TIMEOUT)
+    cache.set(_summary_key(year, version, today), result, SUMMARY_TIMEOUT)
+    cache.set(_latest_key(year), result, LATEST_TIMEOUT)
     return result
 
 
@@ -372,4 +440,4 @@ def prewarm(year: int, evaluation=None) -> None:
     if evaluation is not None:
         key = f"dashboard:year:{term.pk}:{year}:{version}"
         cache.set(key, compute_year_figures(year, term, evaluation), YEAR_TIMEOUT)
-    summary(year)
+    refresh(year, version=version)

@@ -80,6 +80,16 @@ def _log_job(job: ExportJob, scheduled: bool = False) -> None:
 
 
 @shared_task(**RELIABLE, time_limit=15 * 60, soft_time_limit=14 * 60)
+def refresh_dashboard(self, year: int) -> str:
+    """Recompute the dashboard's figures of `year` after a change (queued by the page, which
+    meanwhile shows the previous figures; see supervision.dashboard.summary)."""
+    from .dashboard import run_refresh
+
+    run_refresh(year)
+    return "done"
+
+
+@shared_task(**RELIABLE, time_limit=15 * 60, soft_time_limit=14 * 60)
 def scan_shortfalls(self, year: int | None = None) -> str:
     from .scan import scan_shortfalls as scan
 
