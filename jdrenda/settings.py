@@ -100,22 +100,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    # django-redis rather than Django's RedisCache: with IGNORE_EXCEPTIONS a Redis that is
-    # down makes every cache call a miss (logged by the "django_redis" logger) instead of a
-    # 500, so pages keep working, only slower (the dashboard computes afresh) and with login
-    # rate limiting off. Short timeouts, so a hung Redis costs a page seconds, not minutes.
+    # Fails soft (jdrenda/cache.py): with Redis down or hung, pages keep working without the
+    # cache instead of answering 500, and login rate limiting counts per process. Short
+    # socket timeouts, so a hung Redis costs a page about a second, not minutes.
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "jdrenda.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 1,
-            },
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
