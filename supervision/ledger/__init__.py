@@ -3,6 +3,8 @@
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
+from supervision import closing
+
 from .apply import Applier
 from .issues import Issue, LedgerResult, SheetStats
 from .reader import read_workbook
@@ -29,16 +31,28 @@ def import_ledger(
         result.warnings.append(Issue("", 0, "", message))
     if result.errors:
         return result
+    # Closed years (supervision.closing): rows that would add or change a record of a closed
+    # year are errors, unless an office-staff override with a reason is active (the
+    # command's --closed-year-reason). The applier checks row by row, so the per-save guard
+    # stands aside for the bulk writes.
+    closed = closing.closed_years()
+    override = closing.current_override()
+    reason = None
+    if override and override.reason and closing.is_office(override.user):
+        reason = override.reason
     try:
-        with transaction.atomic():
-            Applier(plan, result, user).apply()
-            if dry_run:
+        with transaction.atomic(), closing.guard_suspended():
+            Applier(plan, result, user, closed=closed, closed_reason=reason).apply()
+            if dry_run or result.errors:
                 transaction.set_rollback(True)
     except DatabaseError as exc:  # IntegrityError included: reported, never a traceback
         _reset_counts(result)
         result.errors.append(
             Issue("", 0, "", _("保存时数据库报错，未保存任何数据：%(error)s") % {"error": exc})
         )
+        return result
+    if result.errors:
+        _reset_counts(result)
         return result
     result.applied = not dry_run
     return result

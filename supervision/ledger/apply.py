@@ -5,6 +5,9 @@ so re-importing a workbook changes nothing and the counts say created/updated/un
 A dry run (the browser preview) runs the same code and rolls back.
 """
 
+from datetime import date
+
+from django.apps import apps
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -32,6 +35,7 @@ from proposals.models import Cosignature, HandlingUnit, Proposal, ProposalEvalua
 from supervision.models import ConstituencyReport
 
 from . import schema as S
+from .issues import Issue
 from .validate import ROSTER_FIELDS, Plan
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -46,13 +50,19 @@ def combine(primary: str, *parents: str) -> str:
 
 
 class Applier:
-    def __init__(self, plan: Plan, result, user=None):
+    def __init__(self, plan: Plan, result, user=None, closed=frozenset(), closed_reason=None):
         self.plan = plan
         self.result = result
+        self.closed = frozenset(closed)  # closed years (supervision.closing)
+        self.closed_reason = closed_reason  # an office-staff override's reason, or None
+        reason = _("履职台账导入")
+        if closed_reason:
+            reason = _("履职台账导入（更正理由：%(reason)s）") % {"reason": closed_reason}
         self.history = {
             "default_user": user if getattr(user, "is_authenticated", False) else None,
-            "default_change_reason": _("履职台账导入"),
+            "default_change_reason": reason,
         }
+        self.previous: dict = {}  # (model, key) -> {field: value before this import}
 
     def upsert(self, model, existing: dict, desired: dict, build, history=True) -> dict:
         """Create what is missing, update what differs; `existing` gains the new objects."""
@@ -65,6 +75,8 @@ class Applier:
                 status[key] = CREATED
                 continue
             changed = [name for name, value in values.items() if getattr(obj, name) != value]
+            if changed:
+                self.previous[(model, key)] = {name: getattr(obj, name) for name in changed}
             for name in changed:
                 setattr(obj, name, values[name])
             if changed:
@@ -94,6 +106,55 @@ class Applier:
 
     def keys(self, sheet):
         return self.plan.keys.get(sheet, [])
+
+    # -- closed years ---------------------------------------------------------------------
+
+    def closed_in(self, *days) -> list[int]:
+        """The closed years among the days' years, or within a span given as (start, end);
+        None as an end means still running."""
+        years = set()
+        for day in days:
+            if isinstance(day, tuple):
+                start, end = day
+                last = end.year if end else 9999
+                years.update(y for y in self.closed if start.year <= y <= last)
+            elif day is not None:
+                years.add(day.year)
+        return sorted(years & self.closed)
+
+    def guard(self, sheet, key, status, column, *days):
+        """A row that would add or change a record of a closed year is an error."""
+        if status == UNCHANGED or not self.closed or self.closed_reason:
+            return
+        years = self.closed_in(*days)
+        if years:
+            self.result.errors.append(
+                Issue(
+                    sheet,
+                    self.plan.rows.get((sheet, key), 0),
+                    column,
+                    _(
+                        "该年度（%(year)s）的反馈表已发出，记录已结账，本行不能导入；"
+                        "如需更正请联系人大办"
+                    )
+                    % {"year": years[0]},
+                )
+            )
+
+    def guard_period(self, sheet, model, key, db_key, status, start, end, column):
+        """A service period or suspension: the years between its old and new end."""
+        if status == CREATED:
+            self.guard(sheet, key, status, column, (start, end))
+        elif status == UPDATED and "end_date" in self.previous.get((model, db_key), {}):
+            old = self.previous[(model, db_key)]["end_date"]
+            ends = sorted([old, end], key=lambda d: d or date.max)
+            self.guard(sheet, key, status, column, (ends[0], ends[1]))
+
+    def guard_rows(self, sheet, statuses, column, day_of):
+        statuses = list(statuses)
+        for key, status in zip(self.keys(sheet), statuses, strict=True):
+            self.guard(sheet, key, status, column, day_of(key))
+        return statuses
 
     # -- the whole plan -------------------------------------------------------------------
 
@@ -170,6 +231,12 @@ class Applier:
             {(ids[code], start): {"end_date": end} for (code, start), end in plan.periods.items()},
             lambda k, v: ServicePeriod(deputy_id=k[0], start_date=k[1], **v),
         )
+        for code, start in self.keys(S.ROSTER):
+            db_key = (ids[code], start)
+            self.guard_period(
+                S.ROSTER, ServicePeriod, (code, start), db_key, period_status[db_key],
+                start, plan.periods[(code, start)], "任职开始日期",
+            )  # fmt: skip
         self.count(
             S.ROSTER,
             (
@@ -195,6 +262,12 @@ class Applier:
             },
             lambda k, v: Suspension(deputy_id=k[0], start_date=k[1], **v),
         )
+        for code, start in self.keys(S.SUSPENSIONS):
+            db_key = (ids[code], start)
+            self.guard_period(
+                S.SUSPENSIONS, Suspension, (code, start), db_key, status[db_key],
+                start, self.plan.suspensions[(code, start)], "开始日期",
+            )  # fmt: skip
         self.count(S.SUSPENSIONS, (status[(ids[c], d)] for c, d in self.keys(S.SUSPENSIONS)))
 
     def apply_meetings(self):
@@ -228,13 +301,11 @@ class Applier:
             },
             lambda k, v: Attendance(meeting_id=k[0], deputy_id=k[1], **v),
         )
-        self.count(
-            S.MEETINGS,
-            (
-                combine(status[(meetings[(n, d)].pk, ids[c])], meeting_status[(n, d)])
-                for n, d, c in self.keys(S.MEETINGS)
-            ),
+        statuses = (
+            combine(status[(meetings[(n, d)].pk, ids[c])], meeting_status[(n, d)])
+            for n, d, c in self.keys(S.MEETINGS)
         )
+        self.count(S.MEETINGS, self.guard_rows(S.MEETINGS, statuses, "日期", lambda k: k[1]))
 
     def apply_speeches(self):
         if not self.plan.speeches:
@@ -256,7 +327,8 @@ class Applier:
             desired,
             lambda k, v: Speech(deputy_id=k[0], date=k[1], meeting_name=k[2], topic=k[3], **v),
         )
-        self.count(S.SPEECHES, (status[(ids[c], d, m, t)] for c, d, m, t in self.keys(S.SPEECHES)))
+        statuses = (status[(ids[c], d, m, t)] for c, d, m, t in self.keys(S.SPEECHES))
+        self.count(S.SPEECHES, self.guard_rows(S.SPEECHES, statuses, "日期", lambda k: k[1]))
 
     def apply_activities(self):
         term, ids = self.term, self.deputy_ids
@@ -291,13 +363,11 @@ class Applier:
             },
             lambda k, v: Participation(activity_id=k[0], deputy_id=k[1], **v),
         )
-        self.count(
-            S.ACTIVITIES,
-            (
-                combine(status[(activities[(n, d)].pk, ids[c])], activity_status[(n, d)])
-                for n, d, c in self.keys(S.ACTIVITIES)
-            ),
+        statuses = (
+            combine(status[(activities[(n, d)].pk, ids[c])], activity_status[(n, d)])
+            for n, d, c in self.keys(S.ACTIVITIES)
         )
+        self.count(S.ACTIVITIES, self.guard_rows(S.ACTIVITIES, statuses, "日期", lambda k: k[1]))
 
     def apply_voters(self):
         term, ids = self.term, self.deputy_ids
@@ -340,7 +410,38 @@ class Applier:
                 new_links.append(through(communication_id=pair[0], constituent_id=pair[1]))
                 statuses.append(CREATED)
         through.objects.bulk_create(new_links, batch_size=BATCH)
-        self.count(S.VOTERS, statuses)
+        self.link_history(Communication, {link.communication_id for link in new_links})
+        self.count(S.VOTERS, self.guard_rows(S.VOTERS, statuses, "日期", lambda k: k[3]))
+
+    def link_history(self, model, pks):
+        """New constituent links send no m2m signal: one history row per communication that
+        gained some, with its constituents as they now are (in bulk, not per row)."""
+        if not pks:
+            return
+        objs = list(model.objects.filter(pk__in=pks))
+        rows = model.history.bulk_history_create(
+            objs,
+            batch_size=BATCH,
+            update=True,
+            default_user=self.history["default_user"],
+            default_change_reason=self.history["default_change_reason"],
+        )
+        latest = {row.id: row.pk for row in rows}
+        history_model = model.history.model
+        m2m_model = apps.get_model(
+            history_model._meta.app_label, f"{history_model.__name__}_constituents"
+        )
+        through = model.constituents.through
+        links = through.objects.filter(communication_id__in=pks).values_list(
+            "id", "communication_id", "constituent_id"
+        )
+        m2m_model.objects.bulk_create(
+            [
+                m2m_model(id=pk, history_id=latest[c], communication_id=c, constituent_id=v)
+                for pk, c, v in links
+            ],
+            batch_size=BATCH,
+        )
 
     def apply_liaison(self):
         ids = self.deputy_ids
@@ -359,9 +460,8 @@ class Applier:
                 member_id=k[0], deputy_id=k[1], date=k[2], method=k[3], **v
             ),
         )
-        self.count(
-            S.LIAISON, (status[(ids[m], ids[c], d, x)] for m, c, d, x in self.keys(S.LIAISON))
-        )
+        statuses = (status[(ids[m], ids[c], d, x)] for m, c, d, x in self.keys(S.LIAISON))
+        self.count(S.LIAISON, self.guard_rows(S.LIAISON, statuses, "日期", lambda k: k[2]))
 
     def apply_proposals(self):
         term, ids, plan = self.term, self.deputy_ids, self.plan
@@ -387,6 +487,7 @@ class Applier:
             lambda k, v: Proposal(term=term, number=k, **v),
         )
         changed = set()  # proposals whose co-signers, units or evaluation changed
+        cosigners_changed = set()
         # Co-signers: the row's list replaces the set.
         cosigned: dict = {}
         for c in Cosignature.objects.filter(proposal__term=term):
@@ -400,9 +501,11 @@ class Applier:
                 if deputy_id not in want:
                     cosignature.delete()  # rare; one by one so the history records it
                     changed.add(number)
+                    cosigners_changed.add(number)
             for deputy_id in want - set(have):
                 to_add.append(Cosignature(proposal_id=pk, deputy_id=deputy_id))
                 changed.add(number)
+                cosigners_changed.add(number)
         if to_add:
             bulk_create_with_history(to_add, Cosignature, batch_size=BATCH, **self.history)
         # Handling units: the row's list replaces the set too.
@@ -440,6 +543,24 @@ class Applier:
             lambda k, v: ProposalEvaluation(proposal_id=k, **v),
         )
         changed.update(by_pk[pk] for pk, st in eval_status.items() if st != UNCHANGED)
+        for number in self.keys(S.PROPOSALS):
+            # Only what decides whether and for whom a proposal counts is frozen: its handling
+            # (status, reply, units, satisfaction) goes on after its year is closed.
+            old = self.previous.get((Proposal, number), {})
+            withdrawn = Proposal.Status.WITHDRAWN
+            counted = (
+                status[number] == CREATED
+                or number in cosigners_changed
+                or "submitted_date" in old
+                or "lead_id" in old
+                or ("status" in old and (old["status"] == withdrawn) != (
+                    plan.proposals[number]["status"] == withdrawn))
+            )  # fmt: skip
+            if counted:
+                self.guard(
+                    S.PROPOSALS, number, UPDATED, "提出日期",
+                    plan.proposals[number]["submitted_date"], old.get("submitted_date"),
+                )  # fmt: skip
         self.count(
             S.PROPOSALS,
             (
@@ -463,4 +584,5 @@ class Applier:
             },
             lambda k, v: ConstituencyReport(deputy_id=k[0], date=k[1], form=k[2], **v),
         )
-        self.count(S.REPORTS, (status[(ids[c], d, f)] for c, d, f in self.keys(S.REPORTS)))
+        statuses = (status[(ids[c], d, f)] for c, d, f in self.keys(S.REPORTS))
+        self.count(S.REPORTS, self.guard_rows(S.REPORTS, statuses, "日期", lambda k: k[1]))

@@ -108,6 +108,7 @@ class Plan:
     roster_columns: set = field(default_factory=set)
     # Per sheet, the records' keys in row order, each once: the counts come from these.
     keys: dict = field(default_factory=dict)
+    rows: dict = field(default_factory=dict)  # (sheet, key) -> the row that first gave it
 
 
 class Validator:
@@ -124,6 +125,7 @@ class Validator:
         self._row_failed = False
         self.failed_codes: set = set()  # roster rows in error, by code
         self._seen: dict = {}  # (sheet, key) -> row number that first gave it
+        self.plan.rows = self._seen  # the closed-year check names the row
 
     # -- reporting ------------------------------------------------------------------------
 
