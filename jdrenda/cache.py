@@ -14,6 +14,10 @@ So, while Redis is unreachable:
   computes its figures afresh on each request (slower, never stale: nothing is cached that a
   data-version bump, lost with Redis, would have invalidated).
 
+When this process reaches Redis again it deletes the keys in the INVALIDATE_ON_RECOVERY option
+(the dashboard's data version): bumps it dropped meanwhile would otherwise leave figures from
+before the outage in a Redis that kept its data (production runs it with AOF).
+
 After a failure Redis is not tried again for RETRY_AFTER seconds (option, default 5), so a
 hung Redis costs one socket timeout per process every few seconds, not one per cache call.
 The outage and the recovery are logged once each, not per call.
@@ -41,6 +45,7 @@ class FailSoftRedisCache(RedisCache):
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS") or {})
         self.retry_after = float(options.pop("RETRY_AFTER", 5))
+        self.invalidate_on_recovery = list(options.pop("INVALIDATE_ON_RECOVERY", ()))
         super().__init__(server, {**params, "OPTIONS": options})
         self._local = LocMemCache("jdrenda-cache-fallback", {"OPTIONS": {"MAX_ENTRIES": 10000}})
         self._down_since: float | None = None
@@ -62,6 +67,12 @@ class FailSoftRedisCache(RedisCache):
         if self._down_since is not None:
             logger.warning("Redis cache back after %.0f s", time.monotonic() - self._down_since)
             self._down_since = None
+            for key in self.invalidate_on_recovery:
+                try:
+                    super().delete(key)
+                except UNAVAILABLE as exc:
+                    self._failed(exc)
+                    return
 
     def _call(self, name: str, key: str | None, fallback, *args, **kwargs):
         """super().name(*args) on Redis; when Redis is unavailable, allauth's keys go to the

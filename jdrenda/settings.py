@@ -107,7 +107,11 @@ if REDIS_URL:
         "default": {
             "BACKEND": "jdrenda.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1,
+                "INVALIDATE_ON_RECOVERY": ["dashboard:data-version"],
+            },
         }
     }
 else:

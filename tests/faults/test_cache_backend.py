@@ -75,3 +75,21 @@ def test_hung_redis_costs_one_timeout_then_nothing(redis_server):
     os.killpg(redis_server.process.pid, signal.SIGCONT)
     assert first < 3, f"a hung Redis cost {first:.1f} s"
     assert rest < 0.1, f"20 calls within RETRY_AFTER cost {rest:.2f} s"
+
+
+def test_back_after_an_outage_the_dashboard_version_is_dropped(redis_server):
+    """Writes dropped during the outage include the dashboard's version bumps; a Redis that
+    kept its data (a hang here, AOF in production) must not serve figures from before."""
+    cache = FailSoftRedisCache(
+        redis_server.url,
+        {"OPTIONS": {"socket_timeout": 0.5, "RETRY_AFTER": 0.2,
+                     "INVALIDATE_ON_RECOVERY": ["dashboard:data-version"]}},
+    )  # fmt: skip
+    cache.set("dashboard:data-version", 1, None)
+    cache.set("figures", "old", None)
+    os.killpg(redis_server.process.pid, signal.SIGSTOP)
+    cache.set("dashboard:data-version", 2, None)  # dropped
+    os.killpg(redis_server.process.pid, signal.SIGCONT)
+    time.sleep(0.3)
+    assert cache.get("figures") == "old"  # Redis kept its data...
+    assert cache.get("dashboard:data-version") is None  # ...but not the stale version
