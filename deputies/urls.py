@@ -1,13 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import history, views
 
 app_name = "deputies"
 urlpatterns = [
     path("", views.deputy_list, name="list"),
     path("mine/", views.my_file, name="mine"),
+    path("mine/history/", history.my_history, name="my_history"),
     path("new/", views.deputy_create, name="create"),
     path("<int:pk>/", views.deputy_detail, name="detail"),
+    path("<int:pk>/history/", history.deputy_history, name="history"),
     path("<int:pk>/edit/", views.deputy_edit, name="edit"),
     path("<int:pk>/service/new/", views.service_create, name="service_create"),
     path("service/<int:pk>/edit/", views.service_edit, name="service_edit"),
