@@ -168,6 +168,30 @@ def test_grid_filters_by_deputy_group(world, client_for, make_group, make_deputy
     # Another delegation's group is no filter at all (and reveals nothing of it).
     text = client.get(grid_url(world), {"group": other.pk}).content.decode()
     assert "张三" in text and "李四" in text and "B1000" not in text
+    # District-wide staff choose a delegation first, then its groups are offered.
+    office = client_for(world.office)
+    assert '<select name="group"' not in office.get(grid_url(world)).content.decode()
+    text = office.get(grid_url(world), {"delegation": world.b.pk}).content.decode()
+    assert "乙镇第一代表小组" in text and "甲镇第一代表小组" not in text
+
+
+def test_grid_cells_match_the_cell_the_click_returns(world, client_for):
+    """The grid writes its cells out inline (an include per cell was slow); they must stay
+    the markup the htmx response (_cell.html) swaps in."""
+    import re
+
+    Attendance.objects.create(
+        meeting=world.plenary, deputy=world.deputies_a[1], status="leave", leave_reason="illness"
+    )
+    client = client_for(world.town_a)
+    text = client.get(grid_url(world)).content.decode()
+    for deputy, status in ((world.deputies_a[1], "leave"), (world.deputies_a[2], "")):
+        row = re.search(rf'<tr data-d="{deputy.pk}"[^>]*>(.*?)</tr>', text).group(1)
+        data = {"deputy": deputy.pk, "meeting": world.plenary.pk, "status": status}
+        if status:
+            data["reason"] = "illness"
+        returned = client.post(cell_url(world), data).content.decode().strip()
+        assert returned in row
 
 
 def test_grid_filters_submit_without_inline_script(world, client_for):
