@@ -619,7 +619,11 @@ def _deputies_in_office(term: Term, year: int, deputy_ids) -> list[DeputyRef]:
     if deputy_ids is not None:
         in_office = in_office.filter(pk__in=deputy_ids)
     delegations = {d.pk: d for d in Delegation.objects.all()}
-    groups = {g.pk: g for g in DeputyGroup.objects.filter(term=term)}
+    groups = DeputyGroup.objects.filter(term=term)
+    if deputy_ids is not None:
+        # Only the groups of these deputies: a deputy's own file read the term's 4,000 groups.
+        groups = groups.filter(pk__in=in_office.values("group_id"))
+    groups = {g.pk: g for g in groups.order_by()}
     fields = ("pk", "code", "name", "delegation_id", "group_id", "is_sc_member")
     return [
         DeputyRef(pk, code, name, delegations[delegation_id], groups.get(group_id), sc)

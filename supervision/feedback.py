@@ -14,7 +14,6 @@ from datetime import date
 from io import BytesIO
 from pathlib import Path
 
-from django.db.models import Q
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -34,7 +33,7 @@ from jdrenda.xlsx import (
     RED_FONT,
     display_width,
 )
-from proposals.models import Proposal
+from proposals.models import Cosignature, Proposal
 
 from .compliance import DeputyEvaluation, Evaluation, Status, evaluate_year
 from .models import ConstituencyReport
@@ -123,13 +122,16 @@ def collect_records(rows: list[DeputyEvaluation]) -> dict[int, DeputyRecords]:
                 (p.activity.date, p.activity.name, p.get_status_display())
             )
 
+    # Led or co-signed, as one UNION of ids: an OR across the cosignature join (with DISTINCT)
+    # made PostgreSQL scan every proposal of the district for one deputy's file (50 ms).
+    led = Proposal.objects.filter(lead_id__in=ids).order_by().values("pk")
+    cosigned = Cosignature.objects.filter(deputy_id__in=ids).order_by().values("proposal_id")
     proposals = (
         Proposal.objects.filter(
-            Q(lead_id__in=ids) | Q(cosignatures__deputy_id__in=ids),
+            pk__in=led.union(cosigned),
             term=term,
             submitted_date__range=term_range,
         )
-        .distinct()
         .select_related("evaluation")
         .prefetch_related("handling_units", "cosignatures")
         .order_by("submitted_date", "number")
