@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "activities",
     "proposals",
     "supervision",
+    "jdrenda.apps.JdrendaConfig",  # wires the MFA check to login (deputies.mfa)
 ]
 
 MIDDLEWARE = [
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "deputies.mfa.RequireMFAMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "supervision.closing_middleware.ClosedYearMiddleware",  # last: wraps the view only
 ]
@@ -120,7 +122,8 @@ else:
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        # Django's, with its message in Chinese (deputies.auth).
+        "NAME": "deputies.auth.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -141,8 +144,19 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "deputies.auth.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
+# Five wrong passwords (or TOTP codes) for one account lock it for five minutes; the Chinese
+# message names the wait (deputies.auth). The counts live in the cache: Redis in production,
+# so every gunicorn worker sees the same count.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Behind nginx every client has the proxy's address: count the hops we control so the per-IP
+# limit sees the real client (X-Forwarded-For), not one address for the whole district.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+# TOTP is required for staff and leadership, optional for deputies (deputies.mfa).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "deputies.mfa.MFAAdapter"
+MFA_TOTP_ISSUER = "嘉定区人大代表履职"
+# One 30-second step either side: phone clocks drift; a used code cannot be replayed.
+MFA_TOTP_TOLERANCE = 1
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"
@@ -225,13 +239,18 @@ EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / "var" / "exports"))
 # year after that); then deputies.privacy.erase_expired_constituent_contacts blanks them.
 CONSTITUENT_CONTACT_RETENTION_DAYS = int(os.environ.get("CONSTITUENT_CONTACT_RETENTION_DAYS", 730))
 
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 60 * 60))
+# A session ends after SESSION_COOKIE_AGE seconds without a request (30 minutes unless set;
+# every request starts the count again), and when the browser closes: town offices share PCs.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if env_bool("SECURE", default=False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

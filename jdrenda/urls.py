@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,6 +8,8 @@ from jdrenda import health
 admin.site.site_header = "嘉定区人大代表履职管理系统"
 admin.site.site_title = "代表履职管理"
 admin.site.index_title = "数据管理"
+# The admin's own login form would skip the TOTP step: send it through allauth's login.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", deputy_views.home, name="home"),

@@ -12,7 +12,7 @@ Every test except those marked `redis` runs Celery tasks in-process (eager), RED
 and uses a fast password hasher.
 
 Fixtures (all small; read the docstrings):
-    make_user(username, roles=[(Role, scope_obj)], password=PASSWORD, **fields)
+    make_user(username, roles=[(Role, scope_obj)], password=PASSWORD, mfa=None, **fields)
     make_term(name, start, end), term                 — default term 第七届 2022-01-01..2026-12-31
     make_delegation(name), delegation                 — default delegation 嘉定镇街道
     make_group(term, delegation, name, leader=None)
@@ -133,26 +133,41 @@ def _celery_in_process(request):
 # --- data factories -----------------------------------------------------------------------
 
 
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # base32; tests.totp.current_code(...) reads it
+
+
 @pytest.fixture
 def make_user(db):
     """make_user("name", roles=[(Role.TOWN_STAFF, delegation)], is_superuser=True, ...).
 
     Each role is (Role, scope) where scope is the Delegation, DeputyGroup or Organiser the
     role is scoped to, or None. The password is PASSWORD unless given.
+
+    A user who must use two-factor authentication (any role but deputy/group leader, or
+    is_staff) gets a TOTP authenticator with TOTP_SECRET, as a real staff account has;
+    mfa=False leaves it out (a staff account that has not enrolled yet).
     """
+    from allauth.mfa.models import Authenticator
     from django.contrib.auth import get_user_model
 
+    from deputies.mfa import OPTIONAL_MFA_ROLES
     from deputies.models import Delegation, DeputyGroup, Organiser, RoleAssignment
 
     scope_field = {Delegation: "delegation", DeputyGroup: "group", Organiser: "organiser"}
 
-    def make(username, roles=(), password=PASSWORD, **fields):
+    def make(username, roles=(), password=PASSWORD, mfa=None, **fields):
         if fields.get("is_superuser"):
             fields.setdefault("is_staff", True)
         user = get_user_model().objects.create_user(username=username, password=password, **fields)
         for role, scope in roles:
             extra = {scope_field[type(scope)]: scope} if scope is not None else {}
             RoleAssignment.objects.create(user=user, role=role, **extra)
+        if mfa is None:
+            mfa = user.is_staff or any(role not in OPTIONAL_MFA_ROLES for role, _ in roles)
+        if mfa:
+            Authenticator.objects.create(
+                user=user, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET}
+            )
         return user
 
     return make

@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 
+from tests.totp import current_code
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Leader-Pass-2024"
@@ -57,7 +59,11 @@ def test_leader_clicks_a_delegation_bar_and_reaches_its_deputies(
     page.fill("input[name=login]", "leader")
     page.fill("input[name=password]", PASSWORD)
     page.locator("form button[type=submit], form input[type=submit]").first.click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    # Leadership accounts have two-factor authentication: the code from the app comes next.
+    page.wait_for_url(lambda url: "/accounts/2fa/authenticate/" in url)
+    page.fill("input[name=code]", current_code())
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(lambda url: "/accounts/" not in url)
 
     page.goto(f"{live_server.url}/dashboard/?year=2025")
     assert page.locator("h1").inner_text() == "领导驾驶舱"

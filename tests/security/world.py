@@ -9,6 +9,7 @@ organiser.
 
 from datetime import date, timedelta
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from activities.models import (
     Session,
     Speech,
 )
+from deputies.mfa import OPTIONAL_MFA_ROLES
 from deputies.models import (
     Constituent,
     Delegation,
@@ -50,6 +52,7 @@ from supervision.models import (
     RecordFlag,
     SelfReport,
 )
+from tests.conftest import TOTP_SECRET
 
 # The ten roles of the issue, in its order.
 ROLES = [
@@ -92,6 +95,11 @@ def build():
             elif isinstance(scope, Organiser):
                 extra["organiser"] = scope
             RoleAssignment.objects.create(user=account, role=role, **extra)
+        if any(role not in OPTIONAL_MFA_ROLES for role, _ in roles):
+            # Staff roles must have enrolled in two-factor authentication (deputies.mfa).
+            Authenticator.objects.create(
+                user=account, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET}
+            )
         return account
 
     users = {
