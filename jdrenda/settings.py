@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "csp",
     "simple_history",
     "django_celery_beat",
     "deputies",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "deputies.mfa.RequireMFAMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -241,6 +243,8 @@ CONSTITUENT_CONTACT_RETENTION_DAYS = int(os.environ.get("CONSTITUENT_CONTACT_RET
 
 # A session ends after SESSION_COOKIE_AGE seconds without a request (30 minutes unless set;
 # every request starts the count again), and when the browser closes: town offices share PCs.
+# A session ends after SESSION_COOKIE_AGE seconds without a request (30 minutes unless set;
+# every request starts the count again), and when the browser closes: town offices share PCs.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -251,6 +255,22 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline scripts or event handlers anywhere (static/js files only). Styles may be inline:
+# templates size progress bars with style="width: …". The TOTP QR code is a data: image.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+    }
+}
 if env_bool("SECURE", default=False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
