@@ -243,8 +243,6 @@ CONSTITUENT_CONTACT_RETENTION_DAYS = int(os.environ.get("CONSTITUENT_CONTACT_RET
 
 # A session ends after SESSION_COOKIE_AGE seconds without a request (30 minutes unless set;
 # every request starts the count again), and when the browser closes: town offices share PCs.
-# A session ends after SESSION_COOKIE_AGE seconds without a request (30 minutes unless set;
-# every request starts the count again), and when the browser closes: town offices share PCs.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
