@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Award,
+    ClosedYear,
     ConstituencyReport,
     ExportJob,
     GroupAnnualReport,
@@ -158,6 +159,22 @@ class ExportLogAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "masked"]
     search_fields = ["username", "description"]
     date_hierarchy = "at"
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClosedYear)
+class ClosedYearAdmin(SimpleHistoryAdmin):
+    """Read-only here: closing and re-opening ask for a reason on /supervision/closed-years/."""
+
+    list_display = ["year", "closed_at", "closed_by", "note"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
