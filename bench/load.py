@@ -1,6 +1,6 @@
 """Load test (issue 7, item 7): gunicorn on the PostgreSQL bench database, 50 users for 60 s.
 
-    python bench/load.py [--users 50] [--duration 60] [--workers 5] [--think 1-3]
+    python bench/load.py [--users 50] [--duration 60] [--workers 5] [--threads 1] [--think 1-3]
 
 Starts gunicorn on 127.0.0.1 (loopback only) against BENCH_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/jdrenda_bench, seeded by `bench/run.py`; this script never
@@ -17,15 +17,26 @@ by default, like a person reading the page) and repeats until the deadline; a ha
 requests per user bounds the loop whatever the timings. Each page is fetched once before the
 clock starts (warm-up; its time is printed, not counted). Errors are statuses other than 200,
 connection failures and timeouts (30 s). Prints throughput, p50/p95/max latency per page (over
-all requests, failed ones included) and errors,
-writes bench/out/load.json, and stops gunicorn (also on Ctrl-C). Exit status 1 when there were
-errors or a page's p95 is over --target-ms.
+all requests, failed ones included) and errors, the CPU time gunicorn and the bench
+database's PostgreSQL backends spent per request (read from /proc: on a shared machine the
+latencies depend on what else runs, this much less), writes bench/out/load.json, and stops
+gunicorn (also on Ctrl-C). Exit status 1 when there were errors or a page's p95 is over
+--target-ms.
 
-The cache is Redis database 3 (--redis-url; "" for per-process local memory), as in production
+The cache is Redis database 5 (--redis-url; "" for per-process local memory), as in production
 where the dashboard's per-year figures are shared by the workers.
+
+Staff and leadership accounts must use TOTP (deputies.mfa): before starting, the script gives
+`town`, `leadership` and `office` in the bench database a fresh TOTP authenticator
+(bench/totp_enrol.py, through allauth's own TOTP.activate) and answers the TOTP step at login
+with codes computed from those secrets.
 """
 
 import argparse
+import base64
+import contextlib
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -34,6 +45,7 @@ import re
 import signal
 import socket
 import statistics
+import struct
 import subprocess
 import sys
 import threading
@@ -54,6 +66,8 @@ class Page:
     name: str
     path: str
     account: str
+    # Paths a user picks from at random (default: just `path`), e.g. several grid pages.
+    paths: list = field(default_factory=list)
     latencies: list = field(default_factory=list)
     errors: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -91,17 +105,57 @@ def fetch(port: int, method: str, path: str, cookies: dict, body: dict | None = 
         conn.close()
 
 
-def login(port: int, username: str) -> dict:
+def totp_code(secret: str, period: int, digits: int, at: float | None = None) -> str:
+    """RFC 6238 (HMAC-SHA1), as allauth.mfa computes it and an authenticator app shows it."""
+    counter = int(time.time() if at is None else at) // period
+    digest = hmac.new(base64.b32decode(secret, casefold=True), struct.pack(">Q", counter),
+                      hashlib.sha1).digest()  # fmt: skip
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 10**digits:0{digits}}"
+
+
+def enrol_totp(env: dict, usernames) -> dict:
+    """Fresh TOTP authenticators for these bench accounts (staff and leadership must have one
+    since MFA became mandatory): {"period", "digits", "secrets": {username: secret}}."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "totp_enrol.py"), *usernames],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def csrf_token(page: bytes) -> str | None:
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    return token.group(1).decode() if token else None
+
+
+def login(port: int, username: str, totp: dict | None = None) -> dict:
+    """Log in through the form, answering allauth's TOTP step when it asks for one."""
     cookies: dict = {}
     status, _, page = fetch(port, "GET", "/accounts/login/", cookies)
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    token = csrf_token(page)
     if status != 200 or not token:
         raise SystemExit(f"load: the login page answered {status} without a CSRF token")
-    form = {"csrfmiddlewaretoken": token.group(1).decode(), "login": username,
-            "password": PASSWORD}  # fmt: skip
-    status, _, _ = fetch(port, "POST", "/accounts/login/", cookies, form)
-    if status != 302 or "sessionid" not in cookies:
-        raise SystemExit(f"load: logging in as {username} failed ({status}); is the bench seeded?")
+    form = {"csrfmiddlewaretoken": token, "login": username, "password": PASSWORD}
+    status, headers, _ = fetch(port, "POST", "/accounts/login/", cookies, form)
+    location = headers.get("Location", "")
+    if status == 302 and "/2fa/authenticate" in location:
+        secret = (totp or {}).get("secrets", {}).get(username)
+        if not secret:
+            raise SystemExit(f"load: {username} is asked for a TOTP code and has no secret here")
+        path = location.split(f"{port}", 1)[-1] if location.startswith("http") else location
+        status, _, page = fetch(port, "GET", path, cookies)
+        token = csrf_token(page)
+        if status != 200 or not token:
+            raise SystemExit(f"load: the TOTP page answered {status} without a CSRF token")
+        code = totp_code(secret, totp["period"], totp["digits"])
+        form = {"csrfmiddlewaretoken": token, "code": code}
+        status, headers, _ = fetch(port, "POST", path, cookies, form)
+        location = headers.get("Location", "")
+    if status != 302 or "sessionid" not in cookies or "/accounts/" in location:
+        raise SystemExit(f"load: logging in as {username} failed ({status} → {location or '-'}); "
+                         "is the bench seeded?")  # fmt: skip
     return cookies
 
 
@@ -136,7 +190,8 @@ def user_loop(page: Page, port: int, cookies: dict, deadline: float, think, cap:
         started = time.perf_counter()
         error = None
         try:
-            status, headers, _ = fetch(port, "GET", page.path, dict(cookies))
+            path = rng.choice(page.paths) if page.paths else page.path
+            status, headers, _ = fetch(port, "GET", path, dict(cookies))
             if status != 200:
                 error = f"HTTP {status}" + (
                     f" → {headers.get('Location')}" if 300 <= status < 400 else ""
@@ -145,6 +200,81 @@ def user_loop(page: Page, port: int, cookies: dict, deadline: float, think, cap:
             error = type(exc).__name__
         page.record(time.perf_counter() - started, error)
         time.sleep(rng.uniform(*think))
+
+
+# --- CPU accounting: what the requests cost, apart from whatever else runs on the machine ---
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of one process so far (None once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+
+
+def process_tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):  # the process has just exited
+                todo.extend(int(child) for child in task.read_text().split())
+    return pids
+
+
+def postgres_backends(database_url: str) -> list[int]:
+    """PostgreSQL server processes serving the bench database (gunicorn's connections)."""
+    import psycopg2
+
+    name = database_url.rsplit("/", 1)[1].split("?", 1)[0]
+    with psycopg2.connect(database_url) as conn, conn.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s "
+                       "AND pid <> pg_backend_pid()", [name])  # fmt: skip
+        pids = [row[0] for row in cursor.fetchall()]
+    conn.close()
+    return pids
+
+
+def machine_busy() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
+class CpuMeter:
+    """CPU seconds spent by gunicorn (master and workers) and the bench database's PostgreSQL
+    backends between start() and stop(). Backends that open during the run count from zero;
+    one that closes before stop() is missed (connections live 60 s: CONN_MAX_AGE)."""
+
+    def __init__(self, server_pid: int, database_url: str):
+        self.server_pid, self.database_url = server_pid, database_url
+
+    def snapshot(self) -> dict:
+        return {
+            "app": {pid: cpu_seconds(pid) or 0.0 for pid in process_tree(self.server_pid)},
+            "db": {pid: cpu_seconds(pid) or 0.0 for pid in postgres_backends(self.database_url)},
+            "machine": machine_busy(),
+        }
+
+    def start(self) -> None:
+        self.before = self.snapshot()
+
+    def stop(self) -> dict:
+        after = self.snapshot()
+
+        def spent(kind):
+            return sum(v - self.before[kind].get(pid, 0.0) for pid, v in after[kind].items())
+
+        busy = after["machine"][0] - self.before["machine"][0]
+        total = after["machine"][1] - self.before["machine"][1]
+        return {"app_s": spent("app"), "db_s": spent("db"),
+                "machine_busy_pct": 100.0 * busy / total if total else float("nan")}  # fmt: skip
 
 
 def percentile(values: list, q: float) -> float:
@@ -159,11 +289,13 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--workers", type=int, default=5, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (> 1: the gthread worker class)")  # fmt: skip
     parser.add_argument("--think", default="1-3", help="think time range in seconds, LOW-HIGH")
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--target-ms", type=float, default=500.0)
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5")
     args = parser.parse_args()
     think = tuple(float(x) for x in args.think.split("-", 1))
     if args.users < 1 or args.duration <= 0 or len(think) != 2 or not 0 <= think[0] <= think[1]:
@@ -178,20 +310,29 @@ def main() -> int:
         # WhiteNoise warns once per worker that `collectstatic` has not run; pages only here.
         "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
     }
+    # Staff and leadership need a second factor (deputies.mfa): enrol the accounts used here.
+    totp = enrol_totp(env, ["town", "leadership", "office"])
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [str(gunicorn), "jdrenda.wsgi", "--bind", f"{HOST}:{args.port}",
-         "--workers", str(args.workers), "--timeout", "60", "--log-level", "warning"],
+         "--workers", str(args.workers), "--threads", str(args.threads),
+         "--worker-class", "gthread" if args.threads > 1 else "sync",
+         "--timeout", "60", "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
     try:
         wait_until_up(args.port, server)
-        sessions = {name: login(args.port, name)
+        sessions = {name: login(args.port, name, totp)
                     for name in ("deputy", "town", "leadership", "office")}  # fmt: skip
         session_pk = find_session_pk(args.port, sessions["town"])
+        grid = f"/activities/sessions/{session_pk}/attendance/"
         pages = [
             Page("deputy file", "/deputies/mine/", "deputy"),
-            Page("attendance grid", f"/activities/sessions/{session_pk}/attendance/", "town"),
+            # A town clerk at the grid: its first page, or one of the next few (50 deputies
+            # each) of the delegation, as when working down the roll.
+            Page(
+                "attendance grid", grid, "town", [grid] + [f"{grid}?page={n}" for n in range(2, 6)]
+            ),  # fmt: skip
             Page("dashboard", f"/dashboard/?year={args.year}", "leadership"),
         ]
         for page in pages:  # warm-up: first hit fills the caches and opens DB connections
@@ -212,12 +353,15 @@ def main() -> int:
                 daemon=True,
             )  # fmt: skip
             threads.append(thread)
+        meter = CpuMeter(server.pid, env["DATABASE_URL"])
+        meter.start()
         started = time.monotonic()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(args.duration + REQUEST_TIMEOUT + think[1] + 5)
         elapsed = time.monotonic() - started
+        cpu = meter.stop()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -227,11 +371,11 @@ def main() -> int:
             server.wait()
 
     report = {"users": args.users, "duration_s": round(elapsed, 1), "think_s": list(think),
-              "workers": args.workers, "cpus": os.cpu_count(),
+              "workers": args.workers, "threads": args.threads, "cpus": os.cpu_count(),
               "loadavg_1m": os.getloadavg()[0], "pages": []}  # fmt: skip
     failed = False
     print(f"\n{args.users} users, {elapsed:.0f} s, think {think[0]:g}–{think[1]:g} s, "
-          f"gunicorn {args.workers} workers, {os.cpu_count()} CPUs, "
+          f"gunicorn {args.workers} workers × {args.threads} threads, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     print(f"{'page':16} {'requests':>8} {'req/s':>6} {'p50 ms':>7} {'p95 ms':>7} "
           f"{'max ms':>7} {'errors':>6}")  # fmt: skip
@@ -251,6 +395,15 @@ def main() -> int:
                                 "max_ms": round(worst), "errors": page.errors})  # fmt: skip
     print(f"{'total':16} {total_ok + total_err:8d} {(total_ok + total_err) / elapsed:6.1f} "
           f"{'':7} {'':7} {'':7} {total_err:6d}")  # fmt: skip
+    n = max(total_ok + total_err, 1)
+    report["cpu"] = {
+        "app_ms_per_request": round(cpu["app_s"] * 1000 / n, 1),
+        "db_ms_per_request": round(cpu["db_s"] * 1000 / n, 1),
+        "machine_busy_pct": round(cpu["machine_busy_pct"], 1),
+    }
+    print(f"CPU per request: gunicorn {cpu['app_s'] * 1000 / n:.1f} ms + PostgreSQL "
+          f"{cpu['db_s'] * 1000 / n:.1f} ms; machine busy {cpu['machine_busy_pct']:.0f}% "
+          f"of {os.cpu_count()} CPUs in the run (this script and other work included)")  # fmt: skip
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "load.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
