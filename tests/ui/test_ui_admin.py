@@ -129,6 +129,10 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
     report.constituents.add(constituent)
     RecordFlag.objects.create(deputy=deputy, year=2026, kind="missing", comment="漏记一次活动")
     PointWeight.objects.create(kind="speech", label="大会发言", points=2)
+    from supervision.models import ExportLog  # issue 7.3
+
+    ExportLog.objects.create(user=user, username=user.username, kind="evaluation",
+                             description="南翔镇 2026年度", rows=1)  # fmt: skip
 
 
 def our_models():
