@@ -207,7 +207,7 @@ def _models():
         Participation,
         Speech,
     )
-    from deputies.models import ServicePeriod, Suspension, Termination
+    from deputies.models import Constituent, ServicePeriod, Suspension, Termination
     from proposals.models import Cosignature, Proposal
 
     from .models import ConstituencyReport
@@ -229,6 +229,11 @@ def _models():
     def proposal(obj):
         return [_span(obj.submitted_date, obj.submitted_date)]
 
+    def constituent(obj):
+        # Deleting a constituent drops its communication links (no m2m signal is sent).
+        days = Communication.objects.filter(constituents=obj).dates("date", "year")
+        return [_span(day, day) for day in days]
+
     def cosignature(obj):
         day = _parent_date(Proposal, obj.proposal_id, "submitted_date")
         return [_span(day, day)]
@@ -248,10 +253,14 @@ def _models():
         Suspension: period,
         Proposal: proposal,
         Cosignature: cosignature,
+        Constituent: constituent,
     }
 
 
 COUNTED: dict = {}  # model -> spans(instance); filled by connect_signals()
+# Guarded only when deleted: editing a constituent's name or erasing the contact details
+# (retention) changes no count.
+DELETE_ONLY = {"deputies.Constituent"}
 
 
 def _proposal_counted_change(old, new) -> bool:
@@ -304,6 +313,8 @@ def years_for_write(instance, deleting=False) -> set:
 
 def _check(instance, deleting):
     if _suspended.get() or type(instance) not in COUNTED:
+        return
+    if not deleting and instance._meta.label in DELETE_ONLY:
         return
     years = years_for_write(instance, deleting=deleting)
     if not years:

@@ -256,3 +256,19 @@ def test_closed_years_page_is_office_only(world, client_for):
     with pytest.raises(ValidationError):
         reopen_year(world.town_staff, 2024, "x")
     assert ClosedYear.objects.filter(year=2024).exists()
+
+
+@pytest.mark.django_db
+def test_constituents_edit_freely_but_delete_only_with_reason(world, closed_2025):
+    from activities.services import record_communication
+    from deputies.models import Constituent
+    from deputies.services import delete_constituent
+
+    with closed_year_change(world.office, "补录"):
+        voter = Constituent.objects.create(deputy=world.deputy, name="赵六", phone="1")
+        record_communication(world.deputy, date(2025, 5, 1), "visit", "", [voter])
+    voter.phone = ""  # e.g. the retention erasure: no count changes
+    voter.save()
+    with pytest.raises(ClosedYearError):
+        delete_constituent(voter)  # would drop a 2025 contact from the count
+    assert Constituent.objects.filter(pk=voter.pk).exists()
