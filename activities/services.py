@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from deputies.models import Deputy
+from supervision import closing
 
 from .models import (
     Activity,
@@ -118,11 +119,10 @@ def add_participants_bulk(activity: Activity, deputies, status: str = Attendance
     )
     eligible_ids = list(eligible.values_list("pk", flat=True))
     new_ids = [pk for pk in eligible_ids if pk not in on_roll]
-    bulk_create_with_history(
-        [Participation(activity=activity, deputy_id=pk, status=status) for pk in new_ids],
-        Participation,
-        batch_size=500,
-    )
+    rows = [Participation(activity=activity, deputy_id=pk, status=status) for pk in new_ids]
+    # A bulk write sends no signals: ask the closed-year guard here.
+    reason = closing.check_rows(rows)
+    bulk_create_with_history(rows, Participation, batch_size=500, default_change_reason=reason)
     return len(new_ids), len(eligible_ids) - len(new_ids), total - len(eligible_ids)
 
 

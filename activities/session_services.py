@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from deputies.scopes import deputies_editable_by
+from supervision import closing
 
 from .models import Attendance, AttendanceStatus, LeaveRequest, Meeting, Session, Speech
 from .session_selectors import (
@@ -129,7 +130,10 @@ def mark_unmarked_present(user, meeting: Meeting) -> int:
         for d in expected_roll(meeting, deputies_editable_by(user))
         if d.pk not in marked
     ]
-    bulk_create_with_history(rows, Attendance, default_user=user)
+    # A bulk write sends no signals: ask the closed-year guard here (refuses, or gives the
+    # office's correction reason for the history rows).
+    reason = closing.check_rows(rows)
+    bulk_create_with_history(rows, Attendance, default_user=user, default_change_reason=reason)
     return len(rows)
 
 
