@@ -249,30 +249,46 @@ def machine_busy() -> tuple[int, int]:
 
 class CpuMeter:
     """CPU seconds spent by gunicorn (master and workers) and the bench database's PostgreSQL
-    backends between start() and stop(). Backends that open during the run count from zero;
-    one that closes before stop() is missed (connections live 60 s: CONN_MAX_AGE)."""
+    backends between start() and stop(). Sampled every second meanwhile, so a process that
+    exits during the run (a backend closed after CONN_MAX_AGE) keeps what it had spent at its
+    last sample; one that appears counts from zero."""
 
     def __init__(self, server_pid: int, database_url: str):
         self.server_pid, self.database_url = server_pid, database_url
+        self.baseline: dict = {"app": {}, "db": {}}
+        self.latest: dict = {"app": {}, "db": {}}
+        self.done = threading.Event()
 
-    def snapshot(self) -> dict:
-        return {
-            "app": {pid: cpu_seconds(pid) or 0.0 for pid in process_tree(self.server_pid)},
-            "db": {pid: cpu_seconds(pid) or 0.0 for pid in postgres_backends(self.database_url)},
-            "machine": machine_busy(),
-        }
+    def sample(self) -> None:
+        for kind, pids in (("app", process_tree(self.server_pid)),
+                           ("db", postgres_backends(self.database_url))):  # fmt: skip
+            for pid in pids:
+                value = cpu_seconds(pid)
+                if value is not None:
+                    self.latest[kind][pid] = value
 
     def start(self) -> None:
-        self.before = self.snapshot()
+        self.sample()
+        self.baseline = {kind: dict(values) for kind, values in self.latest.items()}
+        self.machine = machine_busy()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.done.wait(1.0):
+            self.sample()
 
     def stop(self) -> dict:
-        after = self.snapshot()
+        self.done.set()
+        self.thread.join()
+        self.sample()
+        now = machine_busy()
+        busy, total = now[0] - self.machine[0], now[1] - self.machine[1]
 
         def spent(kind):
-            return sum(v - self.before[kind].get(pid, 0.0) for pid, v in after[kind].items())
+            base = self.baseline[kind]
+            return sum(v - base.get(pid, 0.0) for pid, v in self.latest[kind].items())
 
-        busy = after["machine"][0] - self.before["machine"][0]
-        total = after["machine"][1] - self.before["machine"][1]
         return {"app_s": spent("app"), "db_s": spent("db"),
                 "machine_busy_pct": 100.0 * busy / total if total else float("nan")}  # fmt: skip
 
