@@ -70,6 +70,7 @@ class Page:
     paths: list = field(default_factory=list)
     latencies: list = field(default_factory=list)
     errors: dict = field(default_factory=dict)
+    stale: int = 0  # dashboard answers marked data-stale (older figures while recomputing)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, elapsed: float, error: str | None) -> None:
@@ -191,7 +192,10 @@ def user_loop(page: Page, port: int, cookies: dict, deadline: float, think, cap:
         error = None
         try:
             path = rng.choice(page.paths) if page.paths else page.path
-            status, headers, _ = fetch(port, "GET", path, dict(cookies))
+            status, headers, body = fetch(port, "GET", path, dict(cookies))
+            if b" data-stale" in body:
+                with page.lock:
+                    page.stale += 1
             if status != 200:
                 error = f"HTTP {status}" + (
                     f" → {headers.get('Location')}" if 300 <= status < 400 else ""
@@ -200,6 +204,21 @@ def user_loop(page: Page, port: int, cookies: dict, deadline: float, think, cap:
             error = type(exc).__name__
         page.record(time.perf_counter() - started, error)
         time.sleep(rng.uniform(*think))
+
+
+def bump_versions(redis_url: str, every: float, deadline: float, log: list) -> None:
+    """Every `every` seconds, what any write does to the dashboard: a new data version
+    (supervision.dashboard; django-redis stores the integer as is under ':1:<key>')."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    # A lock left by an interrupted run would keep this one from queueing anything.
+    for key in client.scan_iter(":1:dashboard:refreshing:*"):
+        client.delete(key)
+    while time.monotonic() + every < deadline:
+        time.sleep(every)
+        client.set(":1:dashboard:data-version", time.time_ns())
+        log.append(time.monotonic())
 
 
 # --- CPU accounting: what the requests cost, apart from whatever else runs on the machine ---
@@ -312,6 +331,9 @@ def main() -> int:
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--target-ms", type=float, default=500.0)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5")
+    parser.add_argument("--bump-every", type=float, default=0.0,
+                        help="seconds: change the dashboard's data version this often (as a "
+                             "write would), with a Celery worker to recompute; 0: off")  # fmt: skip
     args = parser.parse_args()
     think = tuple(float(x) for x in args.think.split("-", 1))
     if args.users < 1 or args.duration <= 0 or len(think) != 2 or not 0 <= think[0] <= think[1]:
@@ -336,6 +358,15 @@ def main() -> int:
          "--timeout", "60", "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
+    worker = None
+    if args.bump_every > 0:
+        # One worker process for the recomputations (their CPU is not in the per-request
+        # figures, but it competes with the requests for the two cores, as in production).
+        worker = subprocess.Popen(
+            [str(Path(sys.executable).with_name("celery")), "-A", "jdrenda", "worker",
+             "--pool", "solo", "--loglevel", "warning"],
+            cwd=ROOT, env=env, start_new_session=True,
+        )  # fmt: skip
     try:
         wait_until_up(args.port, server)
         sessions = {name: login(args.port, name, totp)
@@ -369,6 +400,11 @@ def main() -> int:
                 daemon=True,
             )  # fmt: skip
             threads.append(thread)
+        bumps: list = []
+        if args.bump_every > 0:
+            threads.append(threading.Thread(
+                target=bump_versions, args=(args.redis_url, args.bump_every, deadline, bumps),
+                daemon=True))  # fmt: skip
         meter = CpuMeter(server.pid, env["DATABASE_URL"])
         meter.start()
         started = time.monotonic()
@@ -379,14 +415,16 @@ def main() -> int:
         elapsed = time.monotonic() - started
         cpu = meter.stop()
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        for process in filter(None, (server, worker)):
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
     report = {"users": args.users, "duration_s": round(elapsed, 1), "think_s": list(think),
+              "bump_every_s": args.bump_every,
               "workers": args.workers, "threads": args.threads, "cpus": os.cpu_count(),
               "loadavg_1m": os.getloadavg()[0], "pages": []}  # fmt: skip
     failed = False
@@ -403,12 +441,16 @@ def main() -> int:
         worst = max(ok) * 1000 if ok else float("nan")
         print(f"{page.name:16} {len(ok):8d} {len(ok) / elapsed:6.1f} "
               f"{p50:7.0f} {p95:7.0f} {worst:7.0f} {errors:6d}"
-              + (f"  {page.errors}" if errors else ""))  # fmt: skip
+              + (f"  {page.errors}" if errors else "")
+              + (f"  ({page.stale} stale)" if page.stale else ""))  # fmt: skip
         failed |= bool(errors) or not ok or p95 > args.target_ms
         report["pages"].append({"name": page.name, "path": page.path, "requests": len(ok),
                                 "p50_ms": round(p50), "p95_ms": round(p95),
                                 "mean_ms": round(statistics.mean(ok) * 1000) if ok else None,
-                                "max_ms": round(worst), "errors": page.errors})  # fmt: skip
+                                "max_ms": round(worst), "errors": page.errors,
+                                "stale": page.stale})  # fmt: skip
+    if args.bump_every > 0:
+        print(f"data version changed {len(bumps)} times (every {args.bump_every:g} s)")
     print(f"{'total':16} {total_ok + total_err:8d} {(total_ok + total_err) / elapsed:6.1f} "
           f"{'':7} {'':7} {'':7} {total_err:6d}")  # fmt: skip
     n = max(total_ok + total_err, 1)
