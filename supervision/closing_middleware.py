@@ -9,6 +9,7 @@ request is rolled back (even if the view caught the error and carried on), and:
 """
 
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -31,12 +32,19 @@ class ClosedYearMiddleware:
                     transaction.set_rollback(True)
             if state.refusal is None or getattr(response, "closed_year_page", False):
                 return response
-            return refusal_response(request, state.refusal, response)
+            view_response = None if getattr(response, "closed_year_deferred", False) else response
+            return refusal_response(request, state.refusal, view_response)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, ClosedYearError):
+        if not isinstance(exception, ClosedYearError):
+            return None
+        if request.method in SAFE_METHODS:
             return refusal_response(request, exception, None)
-        return None
+        # Not rendered here: a refusal raised outside a savepoint (e.g. the admin's delete
+        # action) leaves the transaction unusable until __call__ has rolled it back.
+        response = HttpResponse(status=403)
+        response.closed_year_deferred = True
+        return response
 
 
 def _back_url(request) -> str:
