@@ -311,11 +311,23 @@ def years_for_write(instance, deleting=False) -> set:
 # -- the signal receivers --------------------------------------------------------------------
 
 
+def _moved_to_another_deputy(instance) -> bool:
+    if instance.pk is None or instance._state.adding:
+        return False
+    old = type(instance)._base_manager.filter(pk=instance.pk)
+    old_deputy = old.values_list("deputy_id", flat=True).first()
+    return old_deputy is not None and old_deputy != instance.deputy_id
+
+
 def _check(instance, deleting):
     if _suspended.get() or type(instance) not in COUNTED:
         return
     if not deleting and instance._meta.label in DELETE_ONLY:
-        return
+        # A constituent counts only on its own deputy's list: moving it to another deputy
+        # takes it out of its communications' counts, as deleting it does.
+        if not _moved_to_another_deputy(instance):
+            return
+        deleting = True
     years = years_for_write(instance, deleting=deleting)
     if not years:
         return

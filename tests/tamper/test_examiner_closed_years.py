@@ -56,6 +56,27 @@ def _constituent_admin_data(constituent, **changes):
     return data
 
 
+def test_admin_moving_a_constituent_to_another_deputy_needs_a_reason(
+    world, contacted, closed, admin_user, client_for
+):
+    """The constituent's links stay, but a constituent counts only on its own deputy's list:
+    moving it takes it out of the closed year's ART15 count like a deletion does."""
+    person = contacted[0]
+    url = reverse("admin:deputies_constituent_change", args=[person.pk])
+    client = client_for(admin_user)
+    data = _constituent_admin_data(person, deputy=world.other.pk)
+    asked = client.post(url, data)
+    assert asked.status_code == 409 and "更正理由" in asked.content.decode()
+    person.refresh_from_db()
+    assert person.deputy_id == world.deputy.pk
+
+    saved = client.post(url, {**data, REASON_FIELD: "选民登记在错误的代表名下"})
+    assert saved.status_code == 302
+    person.refresh_from_db()
+    assert person.deputy_id == world.other.pk
+    assert person.history.first().history_change_reason == "选民登记在错误的代表名下"
+
+
 def test_constituent_name_edits_stay_free_in_a_closed_year(world, contacted, closed, client_for):
     from deputies import services as deputy_services
 
