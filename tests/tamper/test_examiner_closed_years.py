@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from activities.models import Attendance, Communication, LeaveRequest, Meeting, 
 from deputies.models import Constituent, Role
 from proposals.models import Cosignature, Proposal
 from supervision.closing import REASON_FIELD, ClosedYearError, close_year, closed_year_change
+from supervision.models import ClosedYear
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +236,15 @@ def test_cosigning_or_deleting_a_closed_year_proposal_is_refused(world, closed):
     with pytest.raises(ClosedYearError):
         proposal_services.delete_proposal(proposal)
     assert Cosignature.objects.filter(proposal=proposal).count() == 1
+
+
+# -- the demo seeding ------------------------------------------------------------------------
+
+
+def test_seed_demo_reset_refuses_to_wipe_a_term_with_closed_years(world, closed):
+    """The demo term is called 第七届, like the real one: --reset must not wipe a closed year's
+    records with raw DELETEs that leave no history."""
+    with pytest.raises(CommandError, match="已结账"):
+        call_command("seed_demo", "--reset")
+    assert Attendance.objects.filter(meeting=world.meeting2025).exists()
+    assert ClosedYear.objects.filter(year=2025).exists()

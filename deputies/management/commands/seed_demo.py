@@ -34,6 +34,8 @@ class Command(BaseCommand):
             )
             self.print_accounts()
             return
+        if reset:
+            self.refuse_closed_years()
         started = time.monotonic()
         quiet = options.get("verbosity", 1) < 1
         # One transaction: a failed run leaves the previous demo data in place.
@@ -50,6 +52,31 @@ class Command(BaseCommand):
             )
         )
         self.print_accounts()
+
+    def refuse_closed_years(self):
+        """--reset deletes the demo term's records with plain DELETEs, leaving no history. The
+        demo term is named like the real one (第七届), so a term with a closed year is refused:
+        its records are final (README 防篡改与结账)."""
+        from deputies.models import Term
+        from supervision.models import ClosedYear
+
+        term = Term.objects.filter(name=demo.TERM_NAME).first()
+        if term is None:
+            return
+        years = list(
+            ClosedYear.objects.filter(
+                year__range=(term.start_date.year, term.end_date.year)
+            ).values_list("year", flat=True)
+        )
+        if years:
+            raise CommandError(
+                _(
+                    "届次“%(term)s”有已结账年度（%(years)s），--reset 会删除其全部记录且不留"
+                    "修改历史，已拒绝。确属演示库时，请先在“履职评价 › 已结账年度”"
+                    "重新开放这些年度。"
+                )
+                % {"term": term, "years": "、".join(str(y) for y in sorted(years))}
+            )
 
     def print_accounts(self):
         rows = demo.account_rows()
