@@ -5,8 +5,10 @@ must have a TOTP authenticator. Deputies may enrol but are not forced: many of t
 rarely from their own phone, and their pages show only their own record.
 
 RequireMFAMiddleware sends such a user without TOTP to allauth's activation page; MFAAdapter
-keeps them from deactivating it. The "this user is fine" answer is cached in the session so
-it costs no query after the first request.
+keeps them from deactivating it. A user who has TOTP is remembered in the session, so the
+check costs no query after the first request. A user without TOTP is checked on every
+request: a role (or is_staff) given while they are signed in must ask for TOTP at the next
+page, not at the next login. That check is user_scope(), which the view reuses.
 """
 
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -58,10 +60,10 @@ def mfa_satisfied(user) -> bool:
 
 
 def remember_on_login(sender, request, user, **kwargs):
-    """At login, check once (the user has just passed allauth's TOTP step, or has no need to)
-    so the first page after it costs no extra query."""
+    """At login, remember a user who has TOTP (they have just passed allauth's code step) so
+    the first page after it costs no extra query."""
     session = getattr(request, "session", None)
-    if session is not None and mfa_satisfied(user):
+    if session is not None and mfa_required(user) and has_totp(user):
         session[SESSION_KEY] = user.pk
 
 
@@ -103,11 +105,11 @@ class RequireMFAMiddleware:
             and user.is_authenticated
             and request.session.get(SESSION_KEY) != user.pk
             and not self.is_exempt(request.path_info)
+            and mfa_required(user)
         ):
-            if mfa_satisfied(user):
-                request.session[SESSION_KEY] = user.pk
-            else:
+            if not has_totp(user):
                 return self.send_to_enrolment(request)
+            request.session[SESSION_KEY] = user.pk
         return self.get_response(request)
 
     def is_exempt(self, path: str) -> bool:
