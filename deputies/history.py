@@ -10,6 +10,7 @@ tables for the page's keys (and one count), then one query per kind of record on
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import ForeignKey, IntegerField, Q, Value
@@ -135,13 +136,19 @@ def _entries(sources, keys):
                 previous[(kind, after.history_id)] = before
     wanted = [rows[kind][hid] for _w, hid, _i, kind in keys]
     cache = _related_objects(sources, rows)
+    linked = _m2m_names(sources, keys, rows, previous)
     entries = []
     for (_when, hid, _obj_id, kind), row in zip(keys, wanted, strict=True):
         model = sources[kind][0]
         instance = _instance(model, row, cache)
         changes = []
         if row.history_type == "~" and (kind, hid) in previous:
-            changes = _diff(model, previous[(kind, hid)], row, cache)
+            before = previous[(kind, hid)]
+            changes = _diff(model, before, row, cache)
+            for name, names in linked.get(kind, {}).items():
+                old, new = names.get(before.history_id, ""), names.get(hid, "")
+                if old != new:
+                    changes.append(Change(name, old or _("（空）"), new or _("（空）")))
         entries.append(
             Entry(
                 when=row.history_date,
@@ -154,6 +161,38 @@ def _entries(sources, keys):
             )
         )
     return entries
+
+
+def _m2m_names(sources, keys, rows, previous):
+    """{kind: {field name: {history_id: "A、B"}}} for the history rows on the page and their
+    predecessors, for models whose history keeps a many-to-many field (a communication's
+    constituents: who was reached is what ART15 counts). Two queries per such field."""
+    result = {}
+    for kind in {k for _w, _h, _i, k in keys}:
+        history_model = sources[kind][0].history.model
+        for f in getattr(history_model, "_history_m2m_fields", ()):
+            ids = {hid for _w, hid, _i, k in keys if k == kind}
+            ids |= {previous[(kind, h)].history_id for h in ids if (kind, h) in previous}
+            meta = history_model._meta
+            through = apps.get_model(meta.app_label, f"{history_model.__name__}_{f.name}")
+            target = f"{f.related_model._meta.model_name}_id"
+            links = list(
+                through.objects.filter(history_id__in=ids).values_list("history_id", target)
+            )
+            targets = {t for _h, t in links}
+            found = f.related_model._base_manager.in_bulk(targets)
+            gone = targets - set(found)
+            if gone and hasattr(f.related_model, "history"):
+                for old in f.related_model.history.filter(id__in=gone).order_by("history_date"):
+                    found[old.id] = old
+            names: dict = {}
+            for hid, target_id in links:
+                obj = found.get(target_id)
+                names.setdefault(hid, []).append(str(obj) if obj is not None else f"#{target_id}")
+            result.setdefault(kind, {})[str(f.verbose_name)] = {
+                hid: "、".join(sorted(values)) for hid, values in names.items()
+            }
+    return result
 
 
 def _fk_fields(model):

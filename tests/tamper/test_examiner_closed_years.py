@@ -248,3 +248,44 @@ def test_seed_demo_reset_refuses_to_wipe_a_term_with_closed_years(world, closed)
         call_command("seed_demo", "--reset")
     assert Attendance.objects.filter(meeting=world.meeting2025).exists()
     assert ClosedYear.objects.filter(year=2025).exists()
+
+
+# -- the history page ------------------------------------------------------------------------
+
+
+def test_history_page_shows_which_constituents_a_communication_gained(world, client_for):
+    """Adding a constituent to a contact changes the ART15 count: the page must say who, not
+    an empty 修改 row."""
+    first = Constituent.objects.create(deputy=world.deputy, name="王五")
+    second = Constituent.objects.create(deputy=world.deputy, name="赵六")
+    day = date(2026, 2, 1)
+    activity_services.record_communication(world.deputy, day, "visit", "走访", [first])
+    activity_services.record_communication(world.deputy, day, "visit", "", [second])
+    page = client_for(world.office).get(reverse("deputies:history", args=[world.deputy.pk]))
+    body = page.content.decode()
+    assert "选民：王五 → 王五、赵六" in body
+    assert "（空） → 王五" in body
+
+
+def test_history_page_queries_do_not_grow_with_communication_changes(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.office)
+    url = reverse("deputies:history", args=[world.deputy.pk])
+    people = [Constituent.objects.create(deputy=world.deputy, name=f"选民{i}") for i in range(6)]
+
+    def record(n):
+        day = date(2026, 2, n)
+        activity_services.record_communication(world.deputy, day, "visit", "", people[:1])
+        activity_services.record_communication(world.deputy, day, "visit", "", people[1:3])
+
+    record(1)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(2, 8):
+        record(n)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(url).content.decode()
+    assert len(many) == len(few)
+    assert body.count("选民0 → 选民0、选民1、选民2") == 7
