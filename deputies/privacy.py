@@ -43,11 +43,14 @@ _ADDRESS_UNITS = ("街道", "镇", "区", "市", "路", "村")
 
 
 def mask_phone(phone: str) -> str:
-    """138****1234: the first three and the last four digits stay."""
+    """138****1234: the first three and the last four digits stay. A shorter number (an
+    eight-digit landline) keeps only the last four, or 595*1234 would leave one digit to
+    guess: at least four characters are always hidden."""
     phone = (phone or "").strip()
     if len(phone) <= 7:
         return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    head = 3 if len(phone) >= 11 else 0
+    return phone[:head] + "*" * (len(phone) - head - 4) + phone[-4:]
 
 
 def mask_address(address: str) -> str:

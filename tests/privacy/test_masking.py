@@ -31,7 +31,7 @@ CONSTITUENT_MASKED = {"town", "leader", "head", "secretary", "qualification", "c
 
 def test_mask_functions():
     assert privacy.mask_phone("13812341234") == "138****1234"
-    assert privacy.mask_phone("021-5953") == "021*5953"
+    assert privacy.mask_phone("021-5953") == "****5953"
     assert privacy.mask_phone("12345") == "*****"
     assert privacy.mask_address("南翔镇德园路12号") == "南翔镇****"
     assert privacy.mask_address("上海市嘉定区南翔镇德园路12号") == "上海市嘉定区南翔镇****"
