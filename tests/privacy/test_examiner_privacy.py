@@ -81,16 +81,15 @@ def test_the_erasure_placeholder_is_never_shown(world, client_for):
     pages = [
         client.get(reverse("deputies:detail", args=[world.d.pk])).content.decode(),
         client.get(reverse("activities:communication_list")).content.decode(),
-        client.get(reverse("deputies:constituent_edit", args=[world.constituent.pk]))
-        .content.decode(),
-        client.get(reverse("activities:communication_create"), {"deputy": world.d.pk})
-        .content.decode(),
-        client.get(reverse("activities:communication_edit", args=[world.comm.pk]))
-        .content.decode(),
+        client.get(
+            reverse("deputies:constituent_edit", args=[world.constituent.pk])
+        ).content.decode(),
+        client.get(
+            reverse("activities:communication_create"), {"deputy": world.d.pk}
+        ).content.decode(),
+        client.get(reverse("activities:communication_edit", args=[world.comm.pk])).content.decode(),
         xlsx_text(client.get(reverse("deputies:constituents_xlsx", args=[world.d.pk])).content),
-        xlsx_text(
-            client.get(reverse("activities:communication_list"), {"format": "xlsx"}).content
-        ),
+        xlsx_text(client.get(reverse("activities:communication_list"), {"format": "xlsx"}).content),
     ]
     for page in pages:
         assert privacy.ERASED_PHONE_PREFIX not in page
@@ -143,11 +142,19 @@ def test_a_backup_is_recorded_in_the_export_log(world, tmp_path):
 
 
 @pytest.mark.postgres
-def test_a_failed_backup_is_not_recorded(world, tmp_path, settings):
+def test_a_failed_backup_is_not_recorded(world, tmp_path, monkeypatch):
+    import subprocess
+
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
+    from supervision.management.commands import backup
+
+    def failing(command, **kwargs):
+        return subprocess.CompletedProcess(command, 1, "", "pg_dump: error: disk full")
+
+    monkeypatch.setattr(backup.subprocess, "run", failing)
     before = ExportLog.objects.count()
     with pytest.raises(CommandError):
-        call_command("backup", output=str(tmp_path / "no" / "such" / "\0bad.dump"))
+        call_command("backup", output=str(tmp_path / "b.dump"))
     assert ExportLog.objects.count() == before
