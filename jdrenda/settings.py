@@ -146,6 +146,10 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "deputies.auth.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
+# Adding an e-mail address (a later password-reset target) or changing account settings asks
+# for the password again unless it was typed in the last 5 minutes: a session left open on a
+# shared town PC cannot be turned into a reset link for later.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # Five wrong passwords (or TOTP codes) for one account lock it for five minutes; the Chinese
 # message names the wait (deputies.auth). The counts live in the cache: Redis in production,
 # so every gunicorn worker sees the same count.

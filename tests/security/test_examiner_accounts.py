@@ -191,3 +191,28 @@ def test_staff_login_pages_have_no_inline_script(make_user):
     offenders += inline_script_in(fresh.get(ACTIVATE).content.decode())
     assert not offenders, offenders
     assert settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"] == ["'self'"]
+
+
+# --- an open session cannot be turned into a later password reset ---------------------------
+
+
+def test_an_email_for_password_reset_cannot_be_added_without_the_password(
+    make_user, make_deputy, term, settings
+):
+    """On a shared town PC a deputy's session is left open: adding an e-mail address there
+    must ask for the password, or the address receives a reset link at any later time (the
+    deputy has no second factor)."""
+    user = make_user("dep")
+    make_deputy(term, "D001", user=user)
+    client = Client()
+    login(client, "dep")
+    session = client.session
+    session["account_authentication_methods"] = [
+        {**r, "at": r["at"] - 600} for r in session.get("account_authentication_methods", [])
+    ]
+    session.save()
+    client.post("/accounts/email/", {"action_add": "", "email": "intruder@example.org"})
+    assert not user.emailaddress_set.filter(email="intruder@example.org").exists()
+    mail.outbox.clear()
+    client.post("/accounts/password/reset/", {"email": "intruder@example.org"})
+    assert not any("/password/reset/key/" in m.body for m in mail.outbox)
