@@ -175,6 +175,25 @@ def sign_in(activity: Activity, user, now=None) -> Participation:
     until the deputy or staff records what was received or 无来访: a sign-in alone is not
     a reception.
     """
+    deputy = sign_in_deputy(activity, user, now)
+    participation = (
+        Participation.objects.select_for_update().filter(activity=activity, deputy=deputy).first()
+    )
+    if participation is None:
+        participation = Participation(activity=activity, deputy=deputy)
+    if is_reception(activity):
+        counts = participation.reception_notes.strip() or participation.no_visitors
+        participation.status = AttendanceStatus.PRESENT if counts else AttendanceStatus.ABSENT
+    else:
+        participation.status = AttendanceStatus.PRESENT
+    if participation.signed_in_at is None:
+        participation.signed_in_at = now or timezone.now()
+    participation.save()
+    return participation
+
+
+def sign_in_deputy(activity: Activity, user, now=None) -> Deputy:
+    """The user's deputy who may sign in to the activity now; ValidationError saying why not."""
     now = now or timezone.now()
     deputy = Deputy.objects.filter(user=user, term_id=activity.term_id).first()
     if deputy is None:
@@ -195,20 +214,9 @@ def sign_in(activity: Activity, user, now=None) -> Participation:
         )
     if not is_in_office(deputy, activity.date):
         raise ValidationError(_("您在活动日期不在任职期间，无法签到。"))
-    participation = (
-        Participation.objects.select_for_update().filter(activity=activity, deputy=deputy).first()
-    )
-    if participation is None:
-        participation = Participation(activity=activity, deputy=deputy)
-    if is_reception(activity):
-        counts = participation.reception_notes.strip() or participation.no_visitors
-        participation.status = AttendanceStatus.PRESENT if counts else AttendanceStatus.ABSENT
-    else:
-        participation.status = AttendanceStatus.PRESENT
-    if participation.signed_in_at is None:
-        participation.signed_in_at = now
-    participation.save()
-    return participation
+    # Say so before the button is pressed when the activity's year is closed.
+    closing.check_rows([Participation(activity=activity, deputy=deputy)])
+    return deputy
 
 
 @transaction.atomic

@@ -386,7 +386,19 @@ def signin(request, pk, token):
         raise Http404
     activity = get_object_or_404(Activity.objects.select_related("term"), pk=pk)
     context = {"activity": activity, "is_reception": services.is_reception(activity)}
-    if request.method == "POST":
+    if request.method == "GET":
+        # Opening the link only shows the activity and a button: a GET never signs in (a page
+        # elsewhere could otherwise sign a logged-in deputy in by embedding the link).
+        try:
+            deputy = services.sign_in_deputy(activity, request.user)
+        except ValidationError as exc:
+            context["error"] = _error_text(exc)
+            return render(request, "activities/signin.html", context)
+        context["participation"] = Participation.objects.filter(
+            activity=activity, deputy=deputy, signed_in_at__isnull=False
+        ).first()
+        return _signin_page(request, context)
+    if request.POST.get("action") != "signin":
         # A 家站点接待: the deputy records what was received after signing in.
         participation = Participation.objects.filter(
             activity=activity, deputy__user=request.user, signed_in_at__isnull=False
@@ -411,7 +423,15 @@ def signin(request, pk, token):
         context["error"] = _error_text(exc)
         return render(request, "activities/signin.html", context)
     context["participation"] = participation
-    if context["is_reception"] and participation.status != "present":
+    return _signin_page(request, context)
+
+
+def _signin_page(request, context):
+    """The sign-in page for a deputy: the button, or the state after signing in."""
+    participation = context.get("participation")
+    if participation is None:
+        context["confirm"] = True
+    elif context["is_reception"] and participation.status != "present":
         context["reception_form"] = forms.ReceptionForm()
         context["notice"] = _("已签到。请登记接待情况（或勾选“无来访”），登记后本次接待记为出席。")
     else:

@@ -289,11 +289,20 @@ def test_detail_shows_qr_svg(world, make_activity, client_for):
     assert signin_url(a) in text
 
 
+SIGN_IN = {"action": "signin"}
+
+
 @pytest.mark.django_db
 def test_qr_signin_inside_window_marks_present(world, make_activity, client_for):
     a = _windowed(make_activity)
     Participation.objects.create(activity=a, deputy=world.d1, status="absent")
-    response = client_for(world.deputy_user).get(signin_url(a))
+    client = client_for(world.deputy_user)
+    # Opening the link shows a button and changes nothing: another site embedding the link
+    # (an <img src=…>) cannot sign a logged-in deputy in.
+    page = client.get(signin_url(a)).content.decode()
+    assert "确认签到" in page and "签到成功" not in page
+    assert Participation.objects.get(activity=a, deputy=world.d1).status == "absent"
+    response = client.post(signin_url(a), SIGN_IN)
     assert "签到成功" in response.content.decode()
     p = Participation.objects.get(activity=a, deputy=world.d1)
     assert p.status == "present"
@@ -303,7 +312,7 @@ def test_qr_signin_inside_window_marks_present(world, make_activity, client_for)
 @pytest.mark.django_db
 def test_qr_signin_creates_participation(world, make_activity, client_for):
     a = _windowed(make_activity)
-    client_for(world.sc_user).get(signin_url(a))
+    client_for(world.sc_user).post(signin_url(a), SIGN_IN)
     assert Participation.objects.filter(activity=a, deputy=world.sc, status="present").exists()
 
 
@@ -320,6 +329,8 @@ def test_qr_signin_outside_window_changes_nothing(world, make_activity, client_f
         signin_closes_at=now - timedelta(hours=1),
     )
     assert "签到已截止" in client_for(world.deputy_user).get(signin_url(b)).content.decode()
+    posted = client_for(world.deputy_user).post(signin_url(b), SIGN_IN).content.decode()
+    assert "签到已截止" in posted
     assert not Participation.objects.filter(activity=b).exists()
 
 
@@ -355,8 +366,9 @@ def test_qr_signin_deputy_not_in_office(world, make_activity, client_for, make_u
 def test_qr_signin_to_reception_needs_notes(world, make_activity, client_for):
     a = _windowed(make_activity, type="reception", organiser=world.north_org)
     client = client_for(world.deputy_user)
-    response = client.get(signin_url(a))
+    response = client.post(signin_url(a), SIGN_IN)
     assert "请登记接待情况" in response.content.decode()
+    assert "请登记接待情况" in client.get(signin_url(a)).content.decode()  # reopened later
     p = Participation.objects.get(activity=a, deputy=world.d1)
     assert p.status == "absent" and p.signed_in_at is not None  # a sign-in alone is no reception
     response = client.post(signin_url(a), {"reception_notes": ""})

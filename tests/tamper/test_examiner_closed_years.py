@@ -172,6 +172,9 @@ def test_qr_sign_in_to_a_closed_year_activity_is_refused(world, closed, client_f
     response = client_for(world.deputy_user).get(url)
     assert response.status_code == 200
     assert CLOSED in response.content.decode()
+    assert "确认签到" not in response.content.decode()
+    posted = client_for(world.deputy_user).post(url, {"action": "signin"})
+    assert CLOSED in posted.content.decode()
     assert not Participation.objects.filter(activity=activity, deputy=world.deputy).exists()
 
 
