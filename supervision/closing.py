@@ -6,6 +6,8 @@ m2m_changed for a communication's constituents) on the counted models raise Clos
 when the record's date (old or new) falls in a closed year, unless an override is active:
 `with closed_year_change(user, reason):` with an office-staff user and a non-blank reason.
 The reason becomes the change reason of every history row written under the override.
+A term's dates and a deputy's SC membership and term are judged the same way (FROZEN_FIELDS):
+they change a closed year's evaluation without touching a counted record.
 
 Inside a request, ClosedYearMiddleware (supervision/closing_middleware.py) keeps the state:
 the closed years are read once per request, the override reads its reason from the POST field
@@ -308,6 +310,67 @@ def years_for_write(instance, deleting=False) -> set:
     return _years(spans)
 
 
+# -- fields outside the counted records ------------------------------------------------------
+# They change a closed year's evaluation though no counted record changes: a term's dates
+# (days in office, the term rules' span and scaling, the year a term rule falls due) and a
+# deputy's SC membership (whether ART15_SC_LIAISON applies) and term (whose rules and days).
+# Creating either changes no evaluation (a deputy is in office only once a service period, a
+# counted record, exists); deleting a deputy deletes its service periods, which are guarded;
+# a term can be deleted only when nothing refers to it.
+FROZEN_FIELDS = {
+    "deputies.Term": {"start_date", "end_date"},
+    "deputies.Deputy": {"is_sc_member", "term", "term_id"},
+}
+
+
+def frozen_field_years(instance, update_fields=None) -> set:
+    """The closed years a save of a term's dates or a deputy's SC membership / term touches:
+    a term's, every closed year in its old or new span; a deputy's, the closed years of its
+    service periods. One query, and none when a guarded field cannot have changed."""
+    fields = FROZEN_FIELDS[instance._meta.label]
+    if instance._state.adding or instance.pk is None:
+        return set()
+    if update_fields is not None and not fields & set(update_fields):
+        return set()
+    if not closed_years():
+        return set()
+    manager = type(instance)._base_manager.filter(pk=instance.pk)
+    if instance._meta.label == "deputies.Term":
+        old = manager.values_list("start_date", "end_date").first()
+        new = (instance.start_date, instance.end_date)
+        if old is None or old == new:
+            return set()
+        return _years([_span(*old), _span(*new)])
+    rows = list(
+        manager.values_list(
+            "is_sc_member",
+            "term_id",
+            "term__end_date",
+            "service_periods__start_date",
+            "service_periods__end_date",
+        )
+    )
+    if not rows or rows[0][:2] == (instance.is_sc_member, instance.term_id):
+        return set()
+    # A blank service end means in office until the term ends (as compliance reads it).
+    return _years(
+        _span(start, min(end or term_end, term_end))
+        for _sc, _term, term_end, start, end in rows
+        if start is not None
+    )
+
+
+def on_frozen_field_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or _suspended.get():
+        return
+    years = frozen_field_years(instance, update_fields)
+    if not years:
+        return
+    reason = refuse_or_allow(years)
+    if reason and not getattr(instance, "_change_reason", None):
+        instance._change_reason = reason
+
+
 # -- the signal receivers --------------------------------------------------------------------
 
 
@@ -366,10 +429,18 @@ def on_constituents_changed(sender, instance, action, reverse, pk_set, **kwargs)
 
 
 def on_history_row(sender, history_instance, **kwargs):
-    """Every history row written under an override carries its reason."""
+    """Every history row written under an override carries its reason (and, outside a
+    request, where simple-history knows no user, the override's office-staff user)."""
+    override = _override.get()
+    if (
+        override is not None
+        and history_instance.history_user_id is None
+        and override.reason
+        and is_office(override.user)
+    ):
+        history_instance.history_user = override.user
     if history_instance.history_change_reason:
         return
-    override = _override.get()
     if override is None:
         state = _state.get()
         if state is None or state.request is None or state.request.method != "POST":
@@ -393,6 +464,12 @@ def connect_signals():
         uid = f"closing-{model._meta.label}"
         pre_save.connect(on_pre_save, sender=model, dispatch_uid=uid)
         pre_delete.connect(on_pre_delete, sender=model, dispatch_uid=uid)
+    from deputies.models import Deputy, Term
+
+    for model in (Term, Deputy):
+        pre_save.connect(
+            on_frozen_field_save, sender=model, dispatch_uid=f"closing-{model._meta.label}"
+        )
     m2m_changed.connect(
         on_constituents_changed,
         sender=Communication.constituents.through,

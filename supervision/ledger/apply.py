@@ -184,6 +184,16 @@ class Applier:
             for name, (start, end) in self.plan.terms.items()
         }
         status = self.upsert(Term, existing, desired, lambda k, v: Term(name=k, **v))
+        # A term's dates change the evaluation of every year in its old and new span; a new
+        # term changes none (its deputies' service periods are guarded row by row).
+        for name in self.keys(S.TERMS):
+            if status[name] != UPDATED:
+                continue
+            new_start, new_end = self.plan.terms[name]
+            before = self.previous.get((Term, name), {})
+            old = (before.get("start_date", new_start), before.get("end_date", new_end))
+            column = "开始日期" if "start_date" in before else "结束日期"
+            self.guard(S.TERMS, name, status[name], column, old, (new_start, new_end))
         self.count(S.TERMS, (status[k] for k in self.keys(S.TERMS)))
 
     def apply_roster(self):
@@ -225,6 +235,7 @@ class Applier:
         periods = {
             (p.deputy_id, p.start_date): p for p in ServicePeriod.objects.filter(deputy__term=term)
         }
+        self.guard_sc_members(deputy_status, periods)
         period_status = self.upsert(
             ServicePeriod,
             periods,
@@ -244,6 +255,31 @@ class Applier:
                 for code, start in self.keys(S.ROSTER)
             ),
         )
+
+    def guard_sc_members(self, deputy_status, periods):
+        """SC membership decides whether ART15_SC_LIAISON applies in every year the deputy was
+        in office; a change is refused for closed years, on the deputy's first roster row."""
+        changed = {
+            code
+            for code, status in deputy_status.items()
+            if status == UPDATED and "is_sc_member" in self.previous.get((Deputy, code), {})
+        }
+        if not changed or not self.closed or self.closed_reason:
+            return
+        term_end = self.term.end_date
+        codes = {self.deputy_ids[code]: code for code in changed}
+        spans: dict = {code: [] for code in changed}
+        for (deputy_id, start), period in periods.items():
+            if deputy_id in codes:
+                spans[codes[deputy_id]].append((start, min(period.end_date or term_end, term_end)))
+        for (code, start), end in self.plan.periods.items():
+            if code in changed:
+                spans[code].append((start, min(end or term_end, term_end)))
+        first_row = {}
+        for code, start in self.keys(S.ROSTER):
+            first_row.setdefault(code, (code, start))
+        for code in sorted(changed):
+            self.guard(S.ROSTER, first_row[code], UPDATED, "常委会组成人员", *spans[code])
 
     def apply_suspensions(self):
         if not self.plan.suspensions:
