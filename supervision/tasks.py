@@ -39,6 +39,7 @@ SCHEDULED = {
     "group_report_reminders": "supervision.tasks.group_report_reminders",
     "year_end_feedback": "supervision.tasks.year_end_feedback",
     "erase_constituent_contacts": "supervision.tasks.erase_constituent_contacts",
+    "clear_expired_sessions": "supervision.tasks.clear_expired_sessions",
 }
 
 
@@ -144,4 +145,16 @@ def erase_constituent_contacts(self) -> str:
 
     with recorded("erase_constituent_contacts") as run:
         run.detail = erase_expired_constituent_contacts(timezone.localdate()).summary
+    return run.detail
+
+
+@shared_task(**RELIABLE, time_limit=10 * 60, soft_time_limit=9 * 60)
+def clear_expired_sessions(self) -> str:
+    """Daily: delete expired sessions. Sessions live in the database and every request renews
+    one (30-minute idle expiry), so without this the table only grows."""
+    from django.contrib.sessions.models import Session
+
+    with recorded("clear_expired_sessions") as run:
+        deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+        run.detail = f"删除过期会话 {deleted} 个"
     return run.detail

@@ -147,7 +147,7 @@ def test_setup_schedules_is_idempotent_and_keeps_staff_changes():
     call_command("setup_schedules", verbosity=0)
     call_command("setup_schedules", verbosity=0)
     tasks = PeriodicTask.objects.exclude(name="celery.backend_cleanup")
-    assert tasks.count() == 6
+    assert tasks.count() == 7
     november = tasks.get(name="11月1日履职提醒")
     assert november.crontab.timezone.key == "Asia/Shanghai"
     assert (november.crontab.day_of_month, november.crontab.month_of_year) == ("1", "11")
@@ -158,6 +158,7 @@ def test_setup_schedules_is_idempotent_and_keeps_staff_changes():
         "supervision.tasks.group_report_reminders",
         "supervision.tasks.year_end_feedback",
         "supervision.tasks.erase_constituent_contacts",
+        "supervision.tasks.clear_expired_sessions",
     }
     # A schedule staff changed in the admin survives; --reset restores it.
     scan = tasks.get(name="每周未达标扫描")
@@ -229,3 +230,20 @@ def test_workbook_job_is_not_for_deputies(district, client_for):
     client = client_for(district.member_user)
     assert client.post(reverse("evaluation:workbook"), {"year": 2026}).status_code == 404
     assert not ExportJob.objects.exists()
+
+
+def test_clear_expired_sessions_deletes_only_expired_ones(client_for, make_user):
+    from django.contrib.sessions.models import Session
+
+    from supervision.tasks import clear_expired_sessions
+
+    client_for(make_user("active"))  # a live session
+    Session.objects.create(
+        session_key="x" * 32, session_data="", expire_date=timezone.now() - timedelta(minutes=1)
+    )
+    assert Session.objects.count() == 2
+    clear_expired_sessions.delay()
+    assert Session.objects.count() == 1
+    assert Session.objects.get().expire_date > timezone.now()
+    run = JobRun.objects.get(name="clear_expired_sessions")
+    assert run.succeeded and "1" in run.detail

@@ -57,6 +57,13 @@ DEFAULTS = [
         "每月 1 日 03:00 删除任职结束已超过保存期限（CONSTITUENT_CONTACT_RETENTION_DAYS）"
         "的代表的联系选民电话和住址（含历史记录）。",
     ),
+    (
+        "清理过期会话",
+        "supervision.tasks.clear_expired_sessions",
+        ("30", "3", "*", "*", "*"),
+        {},
+        "每天 03:30 删除已过期的登录会话（会话保存在数据库中）。",
+    ),
 ]
 
 
