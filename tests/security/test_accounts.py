@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,31 +14,17 @@ from django.utils import timezone
 
 from deputies.models import Role
 from tests.conftest import PASSWORD
+from tests.security.logins import (
+    ACTIVATE,
+    AUTHENTICATE,
+    LOGIN,
+    fresh_rate_limits,  # noqa: F401 - a fixture, used through pytestmark
+    login,
+    signed_in_user,
+)
 from tests.totp import current_code
 
-pytestmark = pytest.mark.django_db
-
-LOGIN = "/accounts/login/"
-ACTIVATE = "/accounts/2fa/totp/activate/"
-AUTHENTICATE = "/accounts/2fa/authenticate/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # allauth keeps failure counts and used TOTP codes in the cache.
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def login(client, login_value, password=PASSWORD):
-    return client.post(LOGIN, {"login": login_value, "password": password})
-
-
-def current_user(client):
-    response = client.get(reverse("mfa_index"))
-    user = response.wsgi_request.user
-    return user if user.is_authenticated else None
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
 
 @pytest.fixture
@@ -145,18 +130,18 @@ def test_staff_login_asks_for_the_code_and_refuses_a_wrong_one(make_user, delega
     client = Client()
     response = login(client, "town_staff")
     assert response.url == AUTHENTICATE
-    assert current_user(client) is None  # not signed in after the password alone
+    assert signed_in_user(client) is None  # not signed in after the password alone
 
     page = client.get(AUTHENTICATE).content.decode()
     assert "双因素认证" in page and "6 位数字" in page
     wrong = client.post(AUTHENTICATE, {"code": "12345"})
     assert wrong.status_code == 200
     assert "验证码不正确" in wrong.content.decode()
-    assert current_user(client) is None
+    assert signed_in_user(client) is None
 
     right = client.post(AUTHENTICATE, {"code": current_code()})
     assert right.status_code == 302
-    assert current_user(client) == user
+    assert signed_in_user(client) == user
     assert client.get("/deputies/").status_code == 200
 
 
@@ -168,7 +153,7 @@ def test_the_code_step_is_locked_after_five_wrong_codes(make_user, delegation):
         client.post(AUTHENTICATE, {"code": "99999"})
     refused = client.post(AUTHENTICATE, {"code": current_code()}).content.decode()
     assert "登录失败次数过多" in refused and "5 分钟后再试" in refused
-    assert current_user(client) is None
+    assert signed_in_user(client) is None
 
 
 def test_admin_login_goes_through_the_two_step_sign_in(client, make_user):
@@ -179,7 +164,7 @@ def test_admin_login_goes_through_the_two_step_sign_in(client, make_user):
     # The admin's own form would have skipped the code step.
     direct = client.post("/admin/login/?next=/admin/", {"username": "office", "password": PASSWORD})
     assert direct.url.startswith(LOGIN)
-    assert current_user(client) is None
+    assert signed_in_user(client) is None
 
 
 # --- deactivation -----------------------------------------------------------------------
@@ -225,7 +210,7 @@ def test_sixth_wrong_password_locks_the_account_but_not_another(make_user, make_
     html = refused.content.decode()
     assert refused.status_code == 200
     assert "登录失败次数过多，该账号已暂时锁定。请 5 分钟后再试" in html
-    assert current_user(client) is None
+    assert signed_in_user(client) is None
 
     assert login(Client(), "deputy_b").status_code == 302
 
@@ -237,7 +222,7 @@ def test_mobile_number_and_username_share_the_count(make_user, make_deputy, term
         login(client, value, "wrong-password")
     for value in ["13800000001", "deputy_a"]:
         assert "登录失败次数过多" in login(client, value).content.decode()
-    assert current_user(client) is None
+    assert signed_in_user(client) is None
 
 
 def test_lockout_message_follows_the_configured_window(make_user, settings):

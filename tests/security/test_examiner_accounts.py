@@ -8,36 +8,21 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
-from django.urls import reverse
 
 from deputies.models import Role, RoleAssignment
-from tests.conftest import PASSWORD
+from tests.security.logins import (
+    ACTIVATE,
+    AUTHENTICATE,
+    LOGIN,
+    fresh_rate_limits,  # noqa: F401 - a fixture, used through pytestmark
+    login,
+    signed_in_user,
+)
 from tests.security.test_headers import EVENT_HANDLER, HX_EVAL, INLINE_SCRIPT, JS_URL
 from tests.totp import current_code
 
-pytestmark = pytest.mark.django_db
-
-LOGIN = "/accounts/login/"
-ACTIVATE = "/accounts/2fa/totp/activate/"
-AUTHENTICATE = "/accounts/2fa/authenticate/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def login(client, login_value, password=PASSWORD):
-    return client.post(LOGIN, {"login": login_value, "password": password})
-
-
-def signed_in_user(client):
-    user = client.get(reverse("mfa_index")).wsgi_request.user
-    return user if user.is_authenticated else None
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
 
 def inline_script_in(html: str) -> list[str]:
