@@ -1,0 +1,66 @@
+"""`make bench` must run to its end: the whole benchmark at a tiny scale, as a user runs it.
+
+The bench stopped silently once (its dashboard step met the two-factor requirement after
+ten minutes of seeding); this runs it end to end on a scratch PostgreSQL database. No timing
+is asserted here: the figures are for bench/, the test only checks that each one is printed
+and that the evaluation agrees with the hand-written SQL (0 deputies differing).
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.postgres
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _scratch_url() -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    host, port, user = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432, db.get("USER")
+    return f"postgres://{user}@{host}:{port}/jdrenda_bench_smoke"
+
+
+def _drop(url: str) -> None:
+    import psycopg2
+
+    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("DROP DATABASE IF EXISTS jdrenda_bench_smoke WITH (FORCE)")
+    admin.close()
+
+
+def test_bench_runs_to_the_end_and_prints_every_figure(tmp_path):
+    url = _scratch_url()
+    _drop(url)
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env["BENCH_DATABASE_URL"] = url
+    try:
+        done = subprocess.run(
+            [sys.executable, "bench/run.py", "--scale", "1", "--runs", "1", "--year", "2025"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    finally:
+        _drop(url)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-3000:]
+    for line in (
+        "(a) evaluation of 2025:",
+        "hand-written SQL lower bound:",
+        "ratio a / lower bound:",
+        "(b) evaluation export:",
+        "deputies whose counts differ from the lower bound's: 0",
+        "(c) feedback sheets,",
+        "(d) dashboard 2025, warm:",
+    ):
+        assert line in out, f"missing {line!r} in:\n{out[-3000:]}"
