@@ -9,7 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from openpyxl import Workbook
 
-from .xlsx import write_table
+from .xlsx import made_at, write_table
 
 PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,25 +56,39 @@ def xlsx_response(
     """
     from supervision.export_log import describe_query, log_export
 
+    request = request if request is not None else current_request()
+    title = filename.removesuffix(".xlsx")
+    if request is not None:
+        description = description or describe_query(title, request)
     wb = Workbook(write_only=True)
     data = [list(row) for row in rows]
-    write_table(wb.create_sheet("列表"), list(header), data)
+    # The sheet is named after the list; the title line says which filters made it.
+    write_table(
+        wb.create_sheet(_sheet_name(title)),
+        list(header),
+        data,
+        title=f"{description or title}　共 {len(data)} 条　{made_at()}",
+    )
     buffer = BytesIO()
     wb.save(buffer)
-    request = request if request is not None else current_request()
     if request is not None:
-        title = filename.removesuffix(".xlsx")
         match = getattr(request, "resolver_match", None)
         log_export(
             request,
             kind or (match.view_name.replace(":", ".") if match else "list"),
-            description or describe_query(title, request),
+            description,
             len(data),
             masked,
         )
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def _sheet_name(title: str) -> str:
+    """Excel's rules for a sheet name: at most 31 characters, none of []:*?/\\."""
+    cleaned = "".join(ch for ch in title if ch not in "[]:*?/\\").strip("'")
+    return cleaned[:31] or "列表"
 
 
 def current_request():

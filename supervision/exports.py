@@ -6,7 +6,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from jdrenda.xlsx import write_table
+from jdrenda.xlsx import made_at, write_table
 
 from .compliance import Evaluation
 from .rules import RULES, Counts
@@ -43,6 +43,9 @@ def _rate(met: int, applicable: int):
 def write_evaluation_workbook(evaluation: Evaluation, output) -> None:
     """Write the workbook to a path or a binary file object (openpyxl write-only mode)."""
     wb = Workbook(write_only=True)
+    terms = "、".join(term.name for term in evaluation.terms)
+    # Printed at the top of every page (row 1 stays the header, as the contract says).
+    title = f"{evaluation.year}年度代表履职评价（按全年评价）　{terms}　{made_at()}"
     n_rules = len(RULES)
     first_rule_col = len(IDENTITY_HEADER)
 
@@ -65,7 +68,14 @@ def write_evaluation_workbook(evaluation: Evaluation, output) -> None:
             return row.results[c - first_rule_col].is_shortfall
         return c == first_rule_col + n_rules and not row.meets_all
 
-    write_table(wb.create_sheet(EVALUATION_SHEET), evaluation_header(), rows, red=shortfall_cell)
+    write_table(
+        wb.create_sheet(EVALUATION_SHEET),
+        evaluation_header(),
+        rows,
+        red=shortfall_cell,
+        title=f"{EVALUATION_SHEET}　{title}",
+        identity_columns=2,
+    )
 
     # 未达标名单
     shortfall_rows = [
@@ -81,6 +91,8 @@ def write_evaluation_workbook(evaluation: Evaluation, output) -> None:
         wb.create_sheet(SHORTFALL_SHEET),
         [*IDENTITY_HEADER, "未达标项", "完成情况"],
         shortfall_rows,
+        title=f"{SHORTFALL_SHEET}　{title}",
+        identity_columns=2,
     )
 
     # 约谈告诫建议名单, with the reasons.
@@ -90,7 +102,11 @@ def write_evaluation_workbook(evaluation: Evaluation, output) -> None:
         if row.interview_candidate
     ]
     write_table(
-        wb.create_sheet(INTERVIEW_SHEET), [*IDENTITY_HEADER, "约谈告诫事由"], interview_rows
+        wb.create_sheet(INTERVIEW_SHEET),
+        [*IDENTITY_HEADER, "约谈告诫事由"],
+        interview_rows,
+        title=f"{INTERVIEW_SHEET}　{title}",
+        identity_columns=2,
     )
 
     # 按代表团汇总: rates per delegation and rule (met / applicable), then the district.
@@ -114,7 +130,13 @@ def write_evaluation_workbook(evaluation: Evaluation, output) -> None:
             ]
         )
     ws = wb.create_sheet(DELEGATION_SHEET)
-    write_table(ws, summary_header, [[_percent_text(v) for v in line] for line in summary])
+    write_table(
+        ws,
+        summary_header,
+        [[_percent_text(v) for v in line] for line in summary],
+        title=f"{DELEGATION_SHEET}　{title}",
+        identity_columns=1,
+    )
 
     # 代表小组述职报告: each group's reports to constituents and its annual report (Art. 26).
     reported = defaultdict(int)
@@ -148,6 +170,8 @@ def write_evaluation_workbook(evaluation: Evaluation, output) -> None:
         wb.create_sheet(GROUP_SHEET),
         ["代表团", "代表小组", "组长", "代表人数", "本届已向选民述职人数", "年度报告", "报送日期"],
         group_rows,
+        title=f"{GROUP_SHEET}　{title}",
+        identity_columns=2,
     )
     wb.save(output)
 

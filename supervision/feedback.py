@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
+from math import ceil
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -29,9 +30,11 @@ from jdrenda.xlsx import (
     FORMULA_PREFIXES,
     HEADER_FILL,
     HEADER_FONT,
+    LINE_HEIGHT,
     RED_FILL,
     RED_FONT,
     display_width,
+    print_setup,
 )
 from proposals.models import Cosignature, Proposal
 
@@ -251,6 +254,12 @@ def build_feedback_workbook(row: DeputyEvaluation, records: DeputyRecords) -> Wo
     for line in ws.iter_rows(min_row=6, max_row=5 + len(row.results), min_col=7, max_col=7):
         for c in line:
             c.alignment = Alignment(wrap_text=True, vertical="top")
+            # Row heights are not computed by every reader: size them for the wrapped 说明.
+            lines = ceil(display_width(c.value) / (widths["G"] - 2))
+            ws.row_dimensions[c.row].height = max(1, lines) * LINE_HEIGHT
+    who = f"{deputy.name}（{deputy.code}）"
+    print_setup(ws, list(widths.values()), title=f"{row.year}年度履职情况反馈表　{who}",
+                header_rows=0, landscape=False)  # fmt: skip
 
     ps = wb.create_sheet("议案建议")
     header = [
@@ -275,6 +284,11 @@ def build_feedback_workbook(row: DeputyEvaluation, records: DeputyRecords) -> Wo
         longest = max([display_width(title)] + [display_width(p[c - 1]) for p in records.proposals])
         ps.column_dimensions[ps.cell(row=1, column=c).column_letter].width = min(60, longest + 2)
     ps.freeze_panes = "A2"
+    print_setup(
+        ps,
+        [ps.column_dimensions[ps.cell(row=1, column=c).column_letter].width for c in range(1, 10)],
+        title=f"{row.year}年度履职情况反馈表　议案建议　{who}",
+    )
     return wb
 
 

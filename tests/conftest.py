@@ -5,6 +5,8 @@ Markers (declared in pyproject.toml):
     redis     runs only when REDIS_URL is set and a Redis answers
     browser   runs only when Chromium (/usr/bin/chromium or `chromium` on PATH) and the
               playwright package are available
+    office    runs only when LibreOffice (soffice) and poppler-utils (pdfinfo, pdftotext)
+              are on PATH: exports are printed through real office software
 A test whose requirement is missing is skipped with the reason (shown by `-ra`); with the
 environment variable CI set, it fails instead: nothing may be skipped in CI.
 
@@ -87,10 +89,18 @@ def _missing_browser() -> str | None:
     return None
 
 
+def _missing_office() -> str | None:
+    missing = [tool for tool in ("soffice", "pdfinfo", "pdftotext") if not shutil.which(tool)]
+    if missing:
+        return f"needs LibreOffice and poppler-utils; not on PATH: {', '.join(missing)}"
+    return None
+
+
 REQUIREMENTS = {
     "postgres": _missing_postgres,
     "redis": _missing_redis,
     "browser": _missing_browser,
+    "office": _missing_office,
 }
 
 

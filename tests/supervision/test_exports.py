@@ -61,7 +61,7 @@ def test_evaluation_sheet_layout_and_values(people):
     assert by_code["A001"]["议案建议"] == "1/2"
     assert by_code["A002"]["是否达标"] == "否"
     assert by_code["A002"]["约谈告诫建议"] == "是"
-    assert ws.freeze_panes == "A2"
+    assert ws.freeze_panes == "C2"  # 代表编号 and 姓名 stay in view
 
 
 def test_shortfall_cells_are_red(people):
