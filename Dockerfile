@@ -11,6 +11,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# WeasyPrint (the PDF documents) draws text with Pango; the CJK font is vendored in static/fonts.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       libharfbuzz-subset0 \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system jdrenda \
     && useradd --system --gid jdrenda --home-dir /app --shell /usr/sbin/nologin jdrenda
 

@@ -93,7 +93,9 @@ def evaluation_download(request):
 def feedback_start(request):
     _require_exporter(request.user)
     year, term = _year_and_term(request)
-    job = start_export_job(request.user, ExportJob.Kind.FEEDBACK_ZIP, year, term)
+    pdf = request.POST.get("format") == "pdf"
+    kind = ExportJob.Kind.FEEDBACK_PDF if pdf else ExportJob.Kind.FEEDBACK_ZIP
+    job = start_export_job(request.user, kind, year, term)
     return redirect("evaluation:job", pk=job.pk)
 
 

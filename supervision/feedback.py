@@ -43,6 +43,9 @@ from .models import ConstituencyReport
 from .rules import RULES, Counts, Period
 
 BATCH = 500
+# The columns of DeputyRecords.proposals, in the workbook and the PDF alike.
+PROPOSAL_COLUMNS = ["编号", "类型", "标题", "提出日期", "身份", "承办单位", "办理状态", "办理评价",
+                    "是否计入"]  # fmt: skip
 
 
 @dataclass
@@ -262,17 +265,7 @@ def build_feedback_workbook(row: DeputyEvaluation, records: DeputyRecords) -> Wo
                 header_rows=0, landscape=False)  # fmt: skip
 
     ps = wb.create_sheet("议案建议")
-    header = [
-        "编号",
-        "类型",
-        "标题",
-        "提出日期",
-        "身份",
-        "承办单位",
-        "办理状态",
-        "办理评价",
-        "是否计入",
-    ]
+    header = PROPOSAL_COLUMNS
     for c, title in enumerate(header, 1):
         _put(ps, 1, c, title, header=True)
     for i, proposal in enumerate(records.proposals, 2):
@@ -301,9 +294,11 @@ def feedback_filename(row: DeputyEvaluation) -> str:
 
 
 def iter_feedback_sheets(
-    evaluation: Evaluation, progress: Callable[[int, int], None] | None = None
+    evaluation: Evaluation, progress: Callable[[int, int], None] | None = None, pdf: bool = False
 ) -> Iterable[tuple[str, bytes]]:
-    """(file name, xlsx bytes) for every deputy of the evaluation, in batches."""
+    """(file name, xlsx or PDF bytes) for every deputy of the evaluation, in batches."""
+    from .documents import feedback_pdf  # documents imports this module
+
     rows = evaluation.rows
     total = len(rows)
     for start in range(0, total, BATCH):
@@ -315,9 +310,14 @@ def iter_feedback_sheets(
         for term_rows in by_term.values():
             records.update(collect_records(term_rows))
         for i, row in enumerate(batch, start + 1):
-            buffer = BytesIO()
-            build_feedback_workbook(row, records.get(row.deputy.pk, DeputyRecords())).save(buffer)
-            yield feedback_filename(row), buffer.getvalue()
+            deputy_records = records.get(row.deputy.pk, DeputyRecords())
+            if pdf:
+                name = feedback_filename(row).removesuffix(".xlsx") + ".pdf"
+                yield name, feedback_pdf(row, deputy_records)
+            else:
+                buffer = BytesIO()
+                build_feedback_workbook(row, deputy_records).save(buffer)
+                yield feedback_filename(row), buffer.getvalue()
             if progress:
                 progress(i, total)
 
@@ -333,7 +333,9 @@ def write_feedback_dir(year: int, output: Path, term=None, deputy_ids=None, prog
     return count
 
 
-def write_feedback_zip(year: int, target: Path, term=None, deputy_ids=None, progress=None) -> int:
+def write_feedback_zip(
+    year: int, target: Path, term=None, deputy_ids=None, progress=None, pdf: bool = False
+) -> int:
     """Build the zip beside `target` and move it into place at the end, so a run that is
     interrupted or repeated never leaves a half-written or duplicated file."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -341,7 +343,7 @@ def write_feedback_zip(year: int, target: Path, term=None, deputy_ids=None, prog
     partial = target.with_suffix(".zip.partial")
     count = 0
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, content in iter_feedback_sheets(evaluation, progress):
+        for name, content in iter_feedback_sheets(evaluation, progress, pdf):
             archive.writestr(name, content)
             count += 1
     partial.replace(target)

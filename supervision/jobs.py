@@ -68,9 +68,10 @@ def enqueue(task, *args) -> str | None:
 
 
 def job_path(job: ExportJob) -> Path:
-    if job.kind == ExportJob.Kind.FEEDBACK_ZIP:
+    if job.kind in ExportJob.FEEDBACK_KINDS:
         scope = job.delegation.name if job.delegation else "全区"
-        name = f"{job.year}年度履职情况反馈表_{scope}.zip"
+        pdf = "（PDF）" if job.kind == ExportJob.Kind.FEEDBACK_PDF else ""
+        name = f"{job.year}年度履职情况反馈表{pdf}_{scope}.zip"
     else:
         name = export_filename(job.year)
     return Path(settings.EXPORT_ROOT) / f"job-{job.pk}" / name
@@ -95,8 +96,9 @@ def run_job(job: ExportJob) -> None:
             ExportJob.objects.filter(pk=job.pk).update(done=done, total=total)
 
     try:
-        if job.kind == ExportJob.Kind.FEEDBACK_ZIP:
-            write_feedback_zip(job.year, target, job.term, deputy_ids, progress)
+        if job.kind in ExportJob.FEEDBACK_KINDS:
+            pdf = job.kind == ExportJob.Kind.FEEDBACK_PDF
+            write_feedback_zip(job.year, target, job.term, deputy_ids, progress, pdf=pdf)
         else:
             evaluation = evaluate_year(job.year, job.term, deputy_ids=deputy_ids)
             partial = target.with_suffix(".partial.xlsx")

@@ -170,7 +170,10 @@ class ExportJob(models.Model):
 
     class Kind(models.TextChoices):
         FEEDBACK_ZIP = "feedback_zip", _("年度履职情况反馈表")
+        FEEDBACK_PDF = "feedback_pdf", _("年度履职情况反馈表（PDF）")
         EVALUATION = "evaluation", _("年度履职评价工作簿")
+
+    FEEDBACK_KINDS = (Kind.FEEDBACK_ZIP, Kind.FEEDBACK_PDF)
 
     class State(models.TextChoices):
         PENDING = "pending", _("排队中")

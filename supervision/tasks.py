@@ -74,7 +74,7 @@ def _log_job(job: ExportJob, scheduled: bool = False) -> None:
     """The generated file in the export log (kind evaluation_job or feedback_zip)."""
     from .export_log import log_job_export
 
-    if job.kind == ExportJob.Kind.FEEDBACK_ZIP:
+    if job.kind in ExportJob.FEEDBACK_KINDS:
         log_job_export(job, "feedback_zip", job.total, scheduled)
     else:
         log_job_export(job, "evaluation_job", None, scheduled)

@@ -79,3 +79,12 @@ urlpatterns += [
     path("closed-years/close/", closing_views.close_year_view, name="close_year"),
     path("closed-years/<int:year>/reopen/", closing_views.reopen_year_view, name="reopen_year"),
 ]
+
+# PDF documents: the feedback sheet and the performance file (履职档案).
+from . import document_views  # noqa: E402
+
+urlpatterns += [
+    path("mine/feedback.pdf", document_views.my_feedback_pdf, name="my_feedback_pdf"),
+    path("mine/file.pdf", document_views.my_file_pdf, name="my_file_pdf"),
+    path("deputies/<int:pk>/file.pdf", document_views.deputy_file_pdf, name="deputy_file_pdf"),
+]
