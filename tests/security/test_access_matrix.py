@@ -97,6 +97,9 @@ READ_ONLY = {
     "supervision:award_candidates",
     "supervision:points",
     "supervision:my_feedback",
+    "supervision:my_feedback_pdf",
+    "supervision:my_file_pdf",
+    "supervision:deputy_file_pdf",
     "supervision:review_list",
     "supervision:review_count",
     "supervision:flags",
@@ -120,6 +123,7 @@ ARGS = {name: NONE for name, route in PATTERNS.items() if "<" not in route}
 ARGS.update(
     {
         "deputies:detail": pk("deputy"),
+        "supervision:deputy_file_pdf": pk("deputy"),
         "deputies:history": pk("deputy"),
         "deputies:edit": pk("deputy"),
         "deputies:service_create": pk("deputy"),
@@ -362,6 +366,12 @@ EXPECTED = {
     "supervision:self_report_edit": (404, {"deputy": 200}),
     "supervision:flag_new": (404, {"deputy": 200, "other_deputy": 200, "group_leader": 200}),
     "supervision:my_feedback": (404, {"deputy": 200, "other_deputy": 200, "group_leader": 200}),
+    "supervision:my_feedback_pdf": (
+        404,
+        {"deputy": 200, "other_deputy": 200, "group_leader": 200},
+    ),
+    "supervision:my_file_pdf": (404, {"deputy": 200, "other_deputy": 200, "group_leader": 200}),
+    "supervision:deputy_file_pdf": (200, {"other_deputy": 404, "other_town": 404}),
     "supervision:review_list": (404, {"group_leader": 200, "other_town": 200, "office": 200}),
     "supervision:review_count": (200, {}),
     "supervision:review_confirm": (405, {}),
