@@ -82,13 +82,12 @@ def _two_columns(lines: list[dict]) -> tuple[list[dict], list[dict]]:
     """The rules' record lists in two columns of about equal length, in rule order (a table
     of two cells: WeasyPrint lays out CSS columns several times slower)."""
     sizes = [1 + len(line["records"]) for line in lines]
-    half, running = sum(sizes) / 2, 0
-    for split, size in enumerate(sizes):
+    half, running, split = sum(sizes) / 2, 0, len(lines)
+    for index, size in enumerate(sizes):
         if running + size / 2 > half:
+            split = index
             break
         running += size
-    else:
-        split = len(lines)
     return lines[:split], lines[split:]
 
 
