@@ -7,15 +7,19 @@ deputy they may see (deputies.scopes; out of scope: 404). Each download is in th
 from functools import wraps
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deputies.scopes import deputies_visible_to
+from deputies.scopes import deputies_editable_by, deputies_visible_to
+from jdrenda.views import apply_errors
 
-from . import documents
+from . import documents, report_drafts
+from . import record_forms as forms
 from . import self_reports as svc
 from .compliance import evaluate_year
 from .export_log import log_export
@@ -106,3 +110,96 @@ def deputy_file_pdf(request, pk):
         deputies_visible_to(request.user).select_related("term", "delegation", "group"), pk=pk
     )
     return _file_response(request, deputy)
+
+
+# --- the draft 述职报告 (Art. 26) -----------------------------------------------------------
+
+
+def _own_deputy(request):
+    deputy = svc.own_deputy(request.user, timezone.localdate().year)
+    if deputy is None:
+        raise Http404
+    return deputy
+
+
+def _staff_deputy(request, pk):
+    return get_object_or_404(deputies_editable_by(request.user), pk=pk)
+
+
+def _draft_page(request, deputy, mine: bool):
+    draft = report_drafts.draft_for(deputy)
+    form = forms.ReportDraftForm(instance=draft)
+    given = forms.ReportGivenForm()
+    back = request.path
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if action == "regenerate":
+            if request.POST.get("confirm") != "yes":
+                messages.error(request, _("请勾选确认：重新生成会覆盖已修改的内容。"))
+                return redirect(back)
+            report_drafts.regenerate(deputy, request.user)
+            messages.success(request, _("已按最新记录重新生成草稿。"))
+            return redirect(back)
+        if action == "record":
+            if mine:  # the report is recorded by the town's or the office's staff
+                raise Http404
+            given = forms.ReportGivenForm(request.POST)
+            if given.is_valid():
+                try:
+                    report_drafts.record_report_given(
+                        deputy, given.cleaned_data["date"], given.cleaned_data["form"], request.user
+                    )
+                except ValidationError as exc:
+                    apply_errors(given, exc)
+                else:
+                    messages.success(request, _("已登记向选民述职（第二十六条）。"))
+                    return redirect(back)
+        elif action == "save":
+            form = forms.ReportDraftForm(request.POST, instance=draft)
+            if form.is_valid():
+                report_drafts.save_draft(deputy, form.cleaned_data, request.user)
+                messages.success(request, _("述职报告草稿已保存。"))
+                return redirect(back)
+    return render(
+        request,
+        "supervision/report_draft.html",
+        {"deputy": deputy, "draft": draft, "form": form, "given": given, "mine": mine},
+    )
+
+
+@login_required
+def my_report_draft(request):
+    return _draft_page(request, _own_deputy(request), mine=True)
+
+
+@login_required
+def report_draft(request, pk):
+    return _draft_page(request, _staff_deputy(request, pk), mine=False)
+
+
+def _draft_download(request, deputy, fmt: str):
+    if fmt not in ("pdf", "docx"):
+        raise Http404
+    draft = report_drafts.draft_for(deputy)
+    name = f"述职报告草稿_{deputy.code}_{deputy.name}"
+    log_export(request, "report_draft", _describe(deputy, f"述职报告草稿（{fmt}）"), 1)
+    if fmt == "docx":
+        response = HttpResponse(
+            report_drafts.draft_docx(draft),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.docx"
+        return response
+    return _pdf_response(report_drafts.draft_pdf(draft), f"{name}.pdf")
+
+
+@login_required
+@pdf_unavailable
+def my_report_draft_download(request, fmt):
+    return _draft_download(request, _own_deputy(request), fmt)
+
+
+@login_required
+@pdf_unavailable
+def report_draft_download(request, pk, fmt):
+    return _draft_download(request, _staff_deputy(request, pk), fmt)

@@ -28,6 +28,7 @@ KIND_LABELS = {
     "job_download": gettext_lazy("下载后台生成的文件"),
     "feedback_own": gettext_lazy("本人年度履职情况反馈表"),
     "performance_file": gettext_lazy("代表履职档案（PDF）"),
+    "report_draft": gettext_lazy("述职报告草稿"),
     "feedback_sheets": gettext_lazy("年度履职情况反馈表（命令行）"),
     "backup": gettext_lazy("数据库备份（命令行）"),
     "supervision.export_log": gettext_lazy("导出记录"),

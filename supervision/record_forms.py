@@ -7,7 +7,7 @@ from deputies.forms import DateInput
 from deputies.models import Deputy
 from proposals.models import Proposal
 
-from .models import Award, ConstituencyReport, GroupAnnualReport, Interview
+from .models import Award, ConstituencyReport, GroupAnnualReport, Interview, ReportDraft
 
 
 def _deputy_label(d):
@@ -88,3 +88,17 @@ class AwardForm(forms.ModelForm):
                 self.add_error("proposal", _("评选优秀代表建议，请选择议案建议。"))
             data["deputy"] = None
         return data
+
+
+class ReportDraftForm(forms.ModelForm):
+    class Meta:
+        model = ReportDraft
+        fields = list(ReportDraft.SECTIONS)
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in ReportDraft.SECTIONS}
+
+
+class ReportGivenForm(forms.Form):
+    """述职已进行: the date and form of the Art. 26 record the draft becomes."""
+
+    date = forms.DateField(label=_("述职日期"), widget=DateInput())
+    form = forms.ChoiceField(label=_("形式"), choices=ConstituencyReport.Form.choices)

@@ -87,4 +87,16 @@ urlpatterns += [
     path("mine/feedback.pdf", document_views.my_feedback_pdf, name="my_feedback_pdf"),
     path("mine/file.pdf", document_views.my_file_pdf, name="my_file_pdf"),
     path("deputies/<int:pk>/file.pdf", document_views.deputy_file_pdf, name="deputy_file_pdf"),
+    path("mine/report-draft/", document_views.my_report_draft, name="my_report_draft"),
+    path(
+        "mine/report-draft.<str:fmt>",
+        document_views.my_report_draft_download,
+        name="my_report_draft_download",
+    ),
+    path("deputies/<int:pk>/report-draft/", document_views.report_draft, name="report_draft"),
+    path(
+        "deputies/<int:pk>/report-draft.<str:fmt>",
+        document_views.report_draft_download,
+        name="report_draft_download",
+    ),
 ]
