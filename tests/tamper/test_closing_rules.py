@@ -132,13 +132,18 @@ def test_closing_a_year_that_has_not_ended_is_refused(world, client_for):
     assert f'<option value="{this_year - 1}">' in page
 
 
-def test_close_confirmation_names_what_closing_blocks(world, client_for):
+def test_close_confirmation_names_what_closing_blocks(
+    world, client_for, django_assert_max_num_queries
+):
     from activities.session_services import request_leave
 
     request_leave(world.deputy_user, world.deputy, world.meeting2025, "illness", "住院")
-    response = client_for(world.office).post(
-        reverse("supervision:close_year"), {"year": 2025, "reason": "2025年度评价定稿"}
-    )
+    client = client_for(world.office)
+    # 12 for the session, user, roles and page, 9 counts (one per kind), whatever the size.
+    with django_assert_max_num_queries(21):
+        response = client.post(
+            reverse("supervision:close_year"), {"year": 2025, "reason": "2025年度评价定稿"}
+        )
     text = response.content.decode()
     assert response.status_code == 200 and not ClosedYear.objects.exists()  # asked first
     assert "确认结账 2025 年度" in text
