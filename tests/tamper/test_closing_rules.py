@@ -139,7 +139,7 @@ def test_close_confirmation_names_what_closing_blocks(
 
     request_leave(world.deputy_user, world.deputy, world.meeting2025, "illness", "住院")
     client = client_for(world.office)
-    # 12 for the session, user, roles and page, 9 counts (one per kind), whatever the size.
+    # The page's own queries plus 9 counts (one per kind of record), whatever the data size.
     with django_assert_max_num_queries(21):
         response = client.post(
             reverse("supervision:close_year"), {"year": 2025, "reason": "2025年度评价定稿"}
