@@ -130,6 +130,9 @@ class LeaveRequest(models.Model):
         PENDING_SG = "pending_sg", _("待大会秘书长批准")
         APPROVED = "approved", _("已批准")
         REJECTED = "rejected", _("未批准")
+        # Approved, then the attendance grid was corrected (the deputy attended after all, or
+        # the mark was cleared) after a confirmation; the history row says who and why.
+        CANCELLED = "cancelled", _("已撤销")
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="leave_requests", verbose_name=_("会议")

@@ -8,12 +8,18 @@ Decisions (see session_selectors for the roll):
   counts an unchecked 缺席 or 出席.
 - Staff may mark 请假 directly in the grid (leave approved on paper during the session, as the
   ledger import allows), but only with one of Art. 5's three reason categories.
+- A mark backed by an approved leave request changes (to 出席/缺席, or cleared) only after a
+  confirmation; the request then becomes 已撤销, with who and why in its history, so the roll
+  and the leave pages never disagree.
+- 出席/缺席 for a meeting after today is refused (it would count in the evaluation before the
+  meeting took place); 请假 may be marked ahead.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from deputies.scopes import deputies_editable_by
@@ -87,24 +93,80 @@ def delete_meeting(meeting: Meeting) -> None:
 
 # --- attendance -----------------------------------------------------------------------------
 
+STATUS_WORDS = {
+    AttendanceStatus.PRESENT: gettext_lazy("出席"),
+    AttendanceStatus.ABSENT: gettext_lazy("缺席"),
+    UNMARKED: gettext_lazy("未登记"),
+}
+
+
+class ApprovedLeaveError(ValidationError):
+    """The mark is backed by an approved leave request: changing it needs a confirmation.
+    The grid shows the message and re-sends the change with confirm_leave."""
+
+    def __init__(self, leave: LeaveRequest, status: str):
+        self.leave = leave
+        message = _(
+            "%(deputy)s 在“%(meeting)s”（%(date)s）的请假申请已经代表团团长同意、大会秘书长"
+            "批准。改为“%(new)s”将撤销该请假申请（记入请假申请的变更记录），确定修改吗？"
+        ) % {
+            "deputy": leave.deputy.name,
+            "meeting": leave.meeting.name,
+            "date": leave.meeting.date,
+            "new": STATUS_WORDS[status],
+        }
+        super().__init__(message, code="approved_leave")
+
+
+def approved_leave(meeting: Meeting, deputy, lock: bool = False) -> LeaveRequest | None:
+    leaves = LeaveRequest.objects.select_related("deputy", "meeting").filter(
+        meeting=meeting, deputy=deputy, status=LeaveRequest.Status.APPROVED
+    )
+    return (leaves.select_for_update(of=("self",)) if lock else leaves).first()
+
+
+def _cancel_leave(user, leave: LeaveRequest, status: str) -> None:
+    leave.status = LeaveRequest.Status.CANCELLED
+    leave._change_reason = _("出席登记表改为“%(new)s”，已批准的请假撤销") % {
+        "new": STATUS_WORDS[status]
+    }
+    leave._history_user = user
+    leave.save()
+
 
 @transaction.atomic
-def set_attendance(user, meeting: Meeting, deputy, status: str, reason: str = ""):
+def set_attendance(
+    user, meeting: Meeting, deputy, status: str, reason: str = "", confirm_leave: bool = False
+):
     """Mark one deputy at one meeting; status "" clears the mark (back to 未登记).
 
-    Returns the Attendance row, or None when cleared.
+    A mark backed by approved leave changes only with confirm_leave (else ApprovedLeaveError);
+    the leave request is then cancelled. Returns the Attendance row, or None when cleared.
     """
     if not deputies_editable_by(user).filter(pk=deputy.pk).exists():
         raise ValidationError(_("您无权登记该代表的出席情况。"))
+    if status != UNMARKED and status not in AttendanceStatus.values:
+        raise ValidationError(_("出席情况须为出席、请假或缺席。"))
     row = Attendance.objects.select_for_update().filter(meeting=meeting, deputy=deputy).first()
     if row is None and not expected_on(meeting, deputy):
         raise ValidationError(_("该代表不在本次会议的应出席名单中。"))
+    future = meeting.date > timezone.localdate()
+    if future and status in (AttendanceStatus.PRESENT, AttendanceStatus.ABSENT):
+        raise ValidationError(
+            _("会议尚未举行（%(date)s），不能登记出席或缺席；请假可以提前登记。")
+            % {"date": meeting.date}
+        )
+    leave = approved_leave(meeting, deputy, lock=True)
+    if leave is not None and status != AttendanceStatus.LEAVE:
+        if not confirm_leave:
+            raise ApprovedLeaveError(leave, status)
+        _cancel_leave(user, leave, status)
     if status == UNMARKED:
         if row is not None:
             row.delete()
         return None
-    if status not in AttendanceStatus.values:
-        raise ValidationError(_("出席情况须为出席、请假或缺席。"))
+    if status == AttendanceStatus.LEAVE and leave is not None:
+        reason = leave.reason  # the approved request's reason stands
     if status == AttendanceStatus.LEAVE:
         if reason not in Attendance.LeaveReason.values:
             raise ValidationError(

@@ -17,6 +17,7 @@ from deputies.models import Term
 from deputies.scopes import records_editable_by
 from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
 from jdrenda.views import apply_errors, confirm_delete
+from supervision.closing import ClosedYearError, closed_years, is_office
 
 from . import session_selectors as sel
 from . import session_services as services
@@ -221,6 +222,11 @@ def meeting_mark_present(request, pk):
 # --- the attendance grid --------------------------------------------------------------------
 
 
+def _closed_year_of(session) -> int | None:
+    years = {session.start_date.year, session.end_date.year} & closed_years()
+    return min(years) if years else None
+
+
 @login_required
 def attendance_grid(request, pk):
     _require(sel.can_view_sessions(request.user))
@@ -243,6 +249,8 @@ def attendance_grid(request, pk):
             "delegation_id": delegation_id,
             "group_id": _int(request.GET.get("group")),
             "can_record": sel.can_record_sessions(request.user),
+            "closed_year": _closed_year_of(session),
+            "can_correct_closed": is_office(request.user),
             "reasons": Attendance.LeaveReason.choices,
             "meetings": sel.meetings_visible_to(request.user, session.meetings.all()).order_by(
                 "date", "name"
@@ -261,21 +269,27 @@ def attendance_cell(request, pk):
     deputy = get_object_or_404(
         sel.session_deputies(request.user), pk=_int(request.POST.get("deputy"))
     )
-    error = ""
+    status = request.POST.get("status", "")
+    context = {"error": "", "confirm": "", "status": status, "reason_needed": False}
     try:
         services.set_attendance(
             request.user,
             meeting,
             deputy,
-            request.POST.get("status", ""),
+            status,
             request.POST.get("reason", ""),
+            confirm_leave=request.POST.get("confirm_leave") == "1",
         )
+    except services.ApprovedLeaveError as exc:
+        context["confirm"] = _errors(exc)  # the grid asks, then sends confirm_leave=1
+    except ClosedYearError as exc:
+        context["error"] = _errors(exc)
+        # Office staff may correct with a reason: the grid then shows its reason field.
+        context["reason_needed"] = exc.office
     except ValidationError as exc:
-        error = _errors(exc)
-    cell = sel.grid_cell(meeting, deputy)
-    return render(
-        request, "activities/sessions/_cell.html", {"cell": cell, "error": error, "editable": True}
-    )
+        context["error"] = _errors(exc)
+    context["cell"] = sel.grid_cell(meeting, deputy)
+    return render(request, "activities/sessions/_cell.html", context)
 
 
 # --- leave requests -------------------------------------------------------------------------

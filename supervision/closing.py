@@ -1,5 +1,10 @@
-"""Closed years (issue 7, item 4): once a year's feedback sheets are issued, the records that
+"""Closed years (issue 7, item 4): once office staff close a year (结账), the records that
 count toward that year are frozen.
+
+Closing is its own explicit act on the closed-years page (who, when, why, after a confirmation
+naming what it blocks), and only after the year has ended. Generating files (the workbook,
+the feedback-sheet zip, the year-end job) never closes a year. Who may close and re-open a
+year is one rule, may_close_years(), used by the page, its buttons and the services.
 
 One guard for every write path that goes through the model layer: pre_save / pre_delete (and
 m2m_changed for a communication's constituents) on the counted models raise ClosedYearError
@@ -26,6 +31,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.signals import m2m_changed, pre_delete, pre_save
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.signals import pre_create_historical_record
 
@@ -48,9 +54,15 @@ class ClosedYearError(ValidationError):
         self.year = year
         self.office = office
         if office:
-            message = _("该年度（%(year)s）的反馈表已发出，记录已结账：修改须填写更正理由。")
+            message = _(
+                "该年度（%(year)s）的记录已结账：修改须填写更正理由（记入修改历史），"
+                "或先在“已结账年度”页面重新开放该年度。"
+            )
         else:
-            message = _("该年度（%(year)s）的反馈表已发出，记录已结账，如需更正请联系人大办。")
+            message = _(
+                "该年度（%(year)s）的记录已结账，不能修改。如需更正，请联系人事代表工委："
+                "由工委填写更正理由后修改，或重新开放该年度。"
+            )
         super().__init__(message % {"year": year}, code="closed_year")
 
 
@@ -109,6 +121,20 @@ def guard_suspended():
 
 def is_office(user) -> bool:
     return user_scope(user).has(Role.OFFICE_STAFF)
+
+
+def may_close_years(user) -> bool:
+    """The one rule for who may close and re-open a year: office staff (人事代表工委), who
+    also are the only ones who may correct a closed year's records with a reason. Leadership
+    reads the evaluation and downloads its files but does not close: a role that could close
+    but neither correct nor re-open would strand a year. Used by the closed-years page, the
+    evaluation page's link to it, close_year() and reopen_year()."""
+    return is_office(user)
+
+
+def year_has_ended(year: int, today: date | None = None) -> bool:
+    """A year can be closed only from 1 January of the next year."""
+    return (today or timezone.localdate()) > date(year, 12, 31)
 
 
 def closed_years() -> frozenset:
@@ -497,11 +523,50 @@ def check_rows(rows) -> str | None:
 # -- closing and re-opening ------------------------------------------------------------------
 
 
-def close_year(user, year: int, note: str) -> ClosedYear:
-    """Close a year by hand (office staff, with a reason). Closing twice changes nothing."""
+def what_closing_blocks(year: int) -> list[tuple[str, int]]:
+    """What closing `year` freezes, as (label, how many records dated that year): named on the
+    confirmation page, so whoever closes sees what the staff and deputies will be refused."""
+    from activities.models import (
+        Activity,
+        Attendance,
+        Communication,
+        LeaveRequest,
+        Meeting,
+        Participation,
+        Speech,
+    )
+    from proposals.models import Proposal
+
+    from .models import ConstituencyReport
+
+    pending = [LeaveRequest.Status.PENDING_HEAD, LeaveRequest.Status.PENDING_SG]
+    return [
+        (_("会议（含大会会议）"), Meeting.objects.filter(date__year=year).count()),
+        (_("出席登记"), Attendance.objects.filter(meeting__date__year=year).count()),
+        (
+            _("请假申请（结账后不能再提交、审批；其中待审批的）"),
+            LeaveRequest.objects.filter(meeting__date__year=year, status__in=pending).count(),
+        ),
+        (_("大会发言"), Speech.objects.filter(date__year=year).count()),
+        (_("活动"), Activity.objects.filter(date__year=year).count()),
+        (_("活动参加记录"), Participation.objects.filter(activity__date__year=year).count()),
+        (_("联系群众记录"), Communication.objects.filter(date__year=year).count()),
+        (_("议案建议（按提出日期）"), Proposal.objects.filter(submitted_date__year=year).count()),
+        (_("述职"), ConstituencyReport.objects.filter(date__year=year).count()),
+    ]
+
+
+def close_year(user, year: int, note: str, today: date | None = None) -> ClosedYear:
+    """Close a year by hand (may_close_years, with a reason), once the year has ended.
+    Closing twice changes nothing."""
     note = (note or "").strip()
-    if not is_office(user):
+    if not may_close_years(user):
         raise ValidationError(_("只有人事代表工委工作人员可以结账。"))
+    if not year_has_ended(year, today):
+        raise ValidationError(
+            _("%(year)s 年度尚未结束，不能结账：结账须在该年度结束后（%(next)s 年 1 月 1 日起）。")
+            % {"year": year, "next": year + 1}
+        )
     if not note:
         raise ValidationError({"note": _("请填写结账理由。")})
     with transaction.atomic():
@@ -510,14 +575,15 @@ def close_year(user, year: int, note: str) -> ClosedYear:
             return closed
         closed = ClosedYear(year=year, closed_by=user, note=note[:200])
         closed._change_reason = note
+        closed._history_user = user
         closed.save()
     return closed
 
 
 def reopen_year(user, year: int, reason: str) -> None:
-    """Re-open a closed year (office staff, with a reason kept in the history)."""
+    """Re-open a closed year (may_close_years, with a reason kept in the history)."""
     reason = (reason or "").strip()
-    if not is_office(user):
+    if not may_close_years(user):
         raise ValidationError(_("只有人事代表工委工作人员可以重新开放年度。"))
     if not reason:
         raise ValidationError({"reason": _("请填写重新开放的理由。")})
@@ -528,19 +594,3 @@ def reopen_year(user, year: int, reason: str) -> None:
         closed._change_reason = reason
         closed._history_user = user
         closed.delete()
-
-
-def close_after_feedback(job) -> ClosedYear | None:
-    """The district-wide feedback-sheet job finished: its year is closed (idempotent)."""
-    if job.kind != "feedback_zip" or job.delegation_id:
-        return None
-    note = _("全区反馈表已生成（导出任务 %(id)s）") % {"id": job.pk}
-    with transaction.atomic():
-        closed = ClosedYear.objects.filter(year=job.year).first()
-        if closed is None:
-            closed = ClosedYear(year=job.year, closed_by=job.created_by, note=note)
-            closed._change_reason = note
-            if job.created_by_id:
-                closed._history_user = job.created_by
-            closed.save()
-    return closed

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from deputies.models import Term
 from deputies.scopes import can_export_evaluation, user_scope
 
+from .closing import may_close_years
 from .compliance import evaluate_year
 from .export_log import evaluation_description, job_description, log_export
 from .exports import export_filename, write_evaluation_workbook
@@ -70,6 +71,7 @@ def evaluation(request):
             "candidate_count": candidates,
             "rates": rates,
             "jobs": jobs,
+            "may_close_years": may_close_years(request.user),
         },
     )
 

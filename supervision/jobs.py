@@ -11,7 +11,6 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from deputies.models import Deputy
 
-from .closing import close_after_feedback
 from .compliance import evaluate_year
 from .exports import export_filename, export_to_path
 from .feedback import write_feedback_zip
@@ -113,8 +112,7 @@ def run_job(job: ExportJob) -> None:
             finished_at=timezone.now(),
         )
         raise
+    # Generating files never closes a year: closing is its own act (supervision.closing).
     ExportJob.objects.filter(pk=job.pk).update(
         state=ExportJob.State.DONE, file=str(target), finished_at=timezone.now()
     )
-    # The district's feedback sheets are issued: the year is closed (supervision.closing).
-    close_after_feedback(job)

@@ -133,10 +133,7 @@ class Applier:
                     sheet,
                     self.plan.rows.get((sheet, key), 0),
                     column,
-                    _(
-                        "该年度（%(year)s）的反馈表已发出，记录已结账，本行不能导入；"
-                        "如需更正请联系人大办"
-                    )
+                    _("该年度（%(year)s）的记录已结账，本行不能导入；如需更正请联系人事代表工委")
                     % {"year": years[0]},
                 )
             )

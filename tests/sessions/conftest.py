@@ -88,3 +88,20 @@ def world(make_term, make_delegation, make_user, make_deputy, add_deputies):
             "committee", roles=[(Role.COMMITTEE_STAFF, Organiser.objects.create(name="财经委"))]
         ),
     )
+
+
+@pytest.fixture
+def held(world):
+    """The world's session moved 30 days into the past (held: 出席/缺席 may be marked)."""
+    from activities.models import Meeting, Session
+
+    shift = timedelta(days=30)
+    session = world.session
+    Session.objects.filter(pk=session.pk).update(
+        start_date=session.start_date - shift, end_date=session.end_date - shift
+    )
+    for meeting in Meeting.objects.filter(session=session):
+        Meeting.objects.filter(pk=meeting.pk).update(date=meeting.date - shift)
+    for name in ("session", "prep", "plenary", "meet_a", "meet_b"):
+        getattr(world, name).refresh_from_db()
+    return world

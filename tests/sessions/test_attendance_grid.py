@@ -49,7 +49,8 @@ def test_unmarked_cells_read_weiDengJi_and_nothing_is_written(world, client_for)
     assert not Attendance.objects.exists()
 
 
-def test_click_saves_and_returns_the_cell(world, client_for):
+def test_click_saves_and_returns_the_cell(held, client_for):
+    world = held
     deputy = world.deputies_a[1]
     data = {"deputy": deputy.pk, "meeting": world.plenary.pk, "status": "present"}
     response = client_for(world.town_a).post(cell_url(world), data)

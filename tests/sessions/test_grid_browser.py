@@ -11,8 +11,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_choosing_a_delegation_filters_the_grid_and_a_click_saves(
-    live_server, world, browser_page, screenshot, make_group
+    live_server, held, browser_page, screenshot, make_group
 ):
+    world = held
     from activities.models import Attendance
 
     make_group(world.term, world.b, "乙镇第一代表小组")

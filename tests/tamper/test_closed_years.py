@@ -17,7 +17,7 @@ from supervision.closing import (
 )
 from supervision.models import ClosedYear, ExportJob
 
-CLOSED_MESSAGE = "该年度（2025）的反馈表已发出，记录已结账，如需更正请联系人大办"
+CLOSED_MESSAGE = "该年度（2025）的记录已结账，不能修改。如需更正，请联系人事代表工委"
 
 
 def edit_data(activity, **changes):
@@ -46,18 +46,16 @@ def closed_2025(world):
 
 
 @pytest.mark.django_db
-def test_district_feedback_job_closes_its_year_once(world, tmp_path, settings):
+def test_district_feedback_job_never_closes_its_year(world, tmp_path, settings):
+    """Issue 11.2: generating files never closes a year (closing is its own act)."""
     from supervision.jobs import run_job
 
     settings.EXPORT_ROOT = tmp_path
     job = ExportJob.objects.create(kind="feedback_zip", year=2025, created_by=world.office)
     run_job(job)
-    closed = ClosedYear.objects.get(year=2025)
-    assert closed.closed_by == world.office
-    assert closed.history.get().history_user == world.office
-    run_job(job)  # a redelivered task: still one row, the first closing kept
-    assert ClosedYear.objects.filter(year=2025).count() == 1
-    assert closed.history.count() == 1
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.DONE
+    assert not ClosedYear.objects.exists()
 
 
 @pytest.mark.django_db

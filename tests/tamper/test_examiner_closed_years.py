@@ -20,7 +20,7 @@ from supervision.models import ClosedYear
 
 pytestmark = pytest.mark.django_db
 
-CLOSED = "该年度（2025）的反馈表已发出，记录已结账"
+CLOSED = "该年度（2025）的记录已结账"
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from supervision.ledger import import_ledger
 from tests.ledger.conftest import full_sheets, workbook_bytes
 
 pytestmark = pytest.mark.django_db
-CLOSED_MESSAGE = "该年度（2025）的反馈表已发出，记录已结账，如需更正请联系人大办"
+CLOSED_MESSAGE = "该年度（2025）的记录已结账，不能修改。如需更正，请联系人事代表工委"
 
 
 @pytest.fixture
@@ -228,7 +228,7 @@ def test_import_of_term_dates_and_sc_membership_is_refused_naming_the_year(
     assert len(messages) == 2, messages
     assert messages[0].startswith("工作表 代表名册 第 3 行 「常委会组成人员」")
     assert messages[1].startswith("工作表 届次 第 2 行 「结束日期」")
-    assert all("该年度（2024）的反馈表已发出" in m for m in messages)
+    assert all("该年度（2024）的记录已结账" in m for m in messages)
     assert Term.objects.get(name="第七届").end_date == date(2026, 12, 31)
     assert not Deputy.objects.get(code="D002").is_sc_member
     assert Deputy.objects.get(code="D003").name == "王五"

@@ -73,7 +73,7 @@ def test_command_needs_reason_and_office_user(imported_then_closed, office, make
     err = io.StringIO()
     with pytest.raises(CommandError):
         call_command("import_ledger", str(path), "--term", "第七届", stderr=err)
-    assert "该年度（2024）的反馈表已发出" in err.getvalue()
+    assert "该年度（2024）的记录已结账" in err.getvalue()
     make_user("town", roles=[(Role.TOWN_STAFF, Attendance.objects.first().deputy.delegation)])
     with pytest.raises(CommandError, match="人事代表工委"):
         call_command(
@@ -97,7 +97,7 @@ def test_browser_preview_says_the_year_is_closed(imported_then_closed, office, c
         "Location"
     ]
     html = client.get(location).content.decode()
-    assert "该年度（2024）的反馈表已发出，记录已结账" in html and "确认导入" not in html
+    assert "该年度（2024）的记录已结账" in html and "确认导入" not in html
 
 
 def test_new_constituent_links_are_in_the_history(office):
