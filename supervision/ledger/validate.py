@@ -153,6 +153,7 @@ class Validator:
         self._row_failed = False
         self.failed_codes: set = set()  # roster rows in error, by code
         self._seen: dict = {}  # (sheet, key) -> row number that first gave it
+        self.marked: set = set()  # (sheet, row number) with （清空） where it cannot be
         self.plan.rows = self._seen  # the closed-year check names the row
 
     # -- reporting ------------------------------------------------------------------------
@@ -346,6 +347,7 @@ class Validator:
             for row in sheet.rows:
                 for column, value in row.values.items():
                     if column not in allowed and is_clear(value):
+                        self.marked.add((sheet_name, row.number))  # not checked further
                         self.error(
                             sheet_name,
                             row.number,
@@ -359,7 +361,11 @@ class Validator:
 
     def rows(self, name):
         sheet = self.sheets.get(name)
-        return sheet.rows if sheet else []
+        if not sheet:
+            return []
+        if not self.marked:
+            return sheet.rows
+        return [row for row in sheet.rows if (name, row.number) not in self.marked]
 
     def validate_terms(self):
         sheet = S.TERMS
