@@ -67,14 +67,9 @@ def _file_error(message) -> tuple[dict, list[Issue]]:
     return {}, [Issue("", 0, "", message)]
 
 
-def read_workbook(source) -> tuple[dict[str, Sheet], list[Issue]]:
-    """The known sheets of the workbook and the issues found reading it (errors, then
-    warnings are returned by `read_workbook_with_warnings`); never an exception."""
-    sheets, errors, _warnings = read_workbook_with_warnings(source)
-    return sheets, errors
-
-
 def read_workbook_with_warnings(source) -> tuple[dict[str, Sheet], list[Issue], list[Issue]]:
+    """The known sheets of the workbook, its errors and its warnings (hidden sheets and
+    columns, a header found below row 1); bad input gives one clear error, never an exception."""
     try:
         data = _read_bytes(source)
     except OSError as exc:
