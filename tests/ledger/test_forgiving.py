@@ -197,6 +197,10 @@ def test_a_full_width_code_matches_one_stored_full_width(seeded):
     Deputy.objects.filter(code="D001").update(code="Ｄ００１")
     result = run(build({"联系选民": [VOTERS, ["2024-05-02", "D001", "吴十", None, "走访", None]]}))
     assert result.applied, messages(result)
+    roster = [ROSTER_FULL[:5], ["D001", "张三", "嘉定镇街道", "第一小组", "男"]]
+    result = run(build({"代表名册": roster}))
+    assert result.applied, messages(result)
+    assert result.sheets["代表名册"].unchanged == 1
     assert Deputy.objects.filter(name="张三").count() == 1
 
 
