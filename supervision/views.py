@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET
 
 from deputies.models import Role
 from deputies.scopes import can_import_ledger, user_scope
@@ -137,6 +138,7 @@ def ledger_preview(request, token):
     )
 
 
+@require_GET
 @login_required
 def ledger_issues(request, token):
     """Every error and warning of an upload's preview, as a workbook."""
