@@ -27,6 +27,9 @@ def import_ledger(
     plan, result = Validator(sheets, term_name, delegation_ids).run()
     result.errors[:0] = errors
     result.warnings[:0] = warnings
+    for warning in warnings:  # a hidden column, a header below row 1: counted with its sheet
+        if warning.sheet in result.sheets:
+            result.sheets[warning.sheet].warnings += 1
     if result.errors:
         return result
     # Closed years (supervision.closing): rows that would add or change a record of a closed
