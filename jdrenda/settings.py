@@ -194,6 +194,13 @@ MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LEDGER_MAX_UPLOAD_BYTES = int(os.environ.get("LEDGER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+# What the ledger reader accepts before any heavy parsing (supervision/ledger/reader.py): the
+# zip's declared unzipped size, data rows per sheet, seconds of reading; and how many issues
+# the preview lists (all of them are in the downloadable list).
+LEDGER_MAX_UNZIPPED_BYTES = int(os.environ.get("LEDGER_MAX_UNZIPPED_BYTES", 50 * 1024 * 1024))
+LEDGER_MAX_ROWS = int(os.environ.get("LEDGER_MAX_ROWS", 20_000))
+LEDGER_MAX_READ_SECONDS = float(os.environ.get("LEDGER_MAX_READ_SECONDS", 20))
+LEDGER_PREVIEW_ISSUES = int(os.environ.get("LEDGER_PREVIEW_ISSUES", 200))
 
 # Email: EMAIL_URL like smtp://user:pass@host:587 (with ?tls=1); default prints to the console.
 EMAIL_URL = os.environ.get("EMAIL_URL", "")

@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET
 
 from deputies.models import Role
 from deputies.scopes import can_import_ledger, user_scope
@@ -24,7 +25,9 @@ from .ledger_template import template_bytes
 from .services import (
     discard_ledger_upload,
     import_ledger,
+    ledger_issues_workbook,
     ledger_upload_path,
+    preview_ledger,
     store_ledger_upload,
 )
 
@@ -108,24 +111,49 @@ def ledger_preview(request, token):
     if path is None:
         raise Http404
     term_name = uploads[token]
-    confirm = request.method == "POST"
-    result = import_ledger(
-        path,
-        term_name,
-        dry_run=not confirm,
-        user=request.user,
-        delegation_ids=_delegation_scope(request.user),
-    )
+    scope = _delegation_scope(request.user)
+    if request.method == "POST":  # the confirm validates afresh against the data as it is now
+        result = import_ledger(path, term_name, user=request.user, delegation_ids=scope)
+    else:  # the preview is parsed once per upload and kept
+        result = preview_ledger(token, term_name, user=request.user, delegation_ids=scope)
     if result.applied:
         discard_ledger_upload(token)
         uploads.pop(token, None)
         request.session[SESSION_KEY] = uploads
         messages.success(request, _("履职台账已导入。"))
         return render(request, "supervision/ledger_done.html", {"result": result})
+    cap = settings.LEDGER_PREVIEW_ISSUES
     return render(
         request,
         "supervision/ledger_preview.html",
-        {"result": result, "token": token, "term_name": term_name},
+        {
+            "result": result,
+            "token": token,
+            "term_name": term_name,
+            "errors_shown": result.errors[:cap],
+            "warnings_shown": result.warnings[:cap],
+            "cap": cap,
+            "capped": len(result.errors) > cap or len(result.warnings) > cap,
+        },
+    )
+
+
+@require_GET
+@login_required
+def ledger_issues(request, token):
+    """Every error and warning of an upload's preview, as a workbook."""
+    _require_importer(request.user)
+    uploads = request.session.get(SESSION_KEY, {})
+    if token not in uploads or ledger_upload_path(token) is None:
+        raise Http404
+    result = preview_ledger(
+        token, uploads[token], user=request.user, delegation_ids=_delegation_scope(request.user)
+    )
+    return FileResponse(
+        io.BytesIO(ledger_issues_workbook(result)),
+        as_attachment=True,
+        filename=_("台账检查结果") + ".xlsx",
+        content_type=XLSX,
     )
 
 

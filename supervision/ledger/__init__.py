@@ -7,7 +7,7 @@ from supervision import closing
 
 from .apply import Applier
 from .issues import Issue, LedgerResult, SheetStats
-from .reader import read_workbook
+from .reader import read_workbook_with_warnings
 from .validate import Validator
 
 __all__ = ["Issue", "LedgerResult", "SheetStats", "import_ledger"]
@@ -21,14 +21,15 @@ def import_ledger(
     With errors nothing is saved. `dry_run` validates and counts, then rolls back.
     `delegation_ids` (town staff) limits the rows to deputies of those delegations.
     """
-    sheets, errors = read_workbook(source)
+    sheets, errors, warnings = read_workbook_with_warnings(source)
     if errors and not sheets:
-        return LedgerResult(term_name=term_name, errors=errors)
+        return LedgerResult(term_name=term_name, errors=errors, warnings=warnings)
     plan, result = Validator(sheets, term_name, delegation_ids).run()
     result.errors[:0] = errors
-    if not sheets and not errors:
-        message = _("工作簿中没有可识别的台账工作表，未导入任何记录。")
-        result.warnings.append(Issue("", 0, "", message))
+    result.warnings[:0] = warnings
+    for warning in warnings:  # a hidden column, a header below row 1: counted with its sheet
+        if warning.sheet in result.sheets:
+            result.sheets[warning.sheet].warnings += 1
     if result.errors:
         return result
     # Closed years (supervision.closing): rows that would add or change a record of a closed

@@ -35,8 +35,15 @@ from proposals.models import Cosignature, HandlingUnit, Proposal, ProposalEvalua
 from supervision.models import ConstituencyReport
 
 from . import schema as S
+from .cells import code as norm_code
 from .issues import Issue
-from .validate import ROSTER_FIELDS, Plan
+from .validate import KEEP, PRESENT, Plan
+
+
+def _given(**values) -> dict:
+    """The values a row gives: KEEP (a blank cell) leaves the stored value alone."""
+    return {name: value for name, value in values.items() if value is not KEEP}
+
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 BATCH = 500
@@ -196,7 +203,10 @@ class Applier:
     def apply_roster(self):
         plan, term = self.plan, self.term
         if not plan.deputies:
-            self.deputy_ids = dict(Deputy.objects.filter(term=term).values_list("code", "pk"))
+            self.deputy_ids = {
+                norm_code(code): pk
+                for code, pk in Deputy.objects.filter(term=term).values_list("code", "pk")
+            }
             return
         delegations = dict(Delegation.objects.values_list("name", "pk"))
         needed = {d["delegation"] for d in plan.deputies.values()} | set(plan.groups.values())
@@ -211,18 +221,15 @@ class Applier:
             {name: {"delegation_id": delegations[d]} for name, d in plan.groups.items()},
             lambda k, v: DeputyGroup(term=term, name=k, **v),
         )
-        columns = plan.roster_columns
-        deputies = {d.code: d for d in Deputy.objects.filter(term=term)}
+        # Keyed by the code as the validator compares it (NFKC): ＪＤ７０ stored is JD70.
+        deputies = {norm_code(d.code): d for d in Deputy.objects.filter(term=term)}
         desired = {}
         for code, record in plan.deputies.items():
-            values = {
-                field: record["fields"][field]
-                for header, field in ROSTER_FIELDS.items()
-                if header in columns
-            }
+            # Only the fields the row gives: a blank cell keeps the stored value.
+            values = dict(record["fields"])
+            values["is_sc_member"] = record["is_sc"]
             values["delegation_id"] = delegations[record["delegation"]]
-            if "代表小组" in columns:
-                values["group_id"] = groups[record["group"]].pk if record["group"] else None
+            values["group_id"] = groups[record["group"]].pk if record["group"] else None
             desired[code] = values
         deputy_status = self.upsert(
             Deputy, deputies, desired, lambda k, v: Deputy(term=term, code=k, **v)
@@ -329,7 +336,7 @@ class Applier:
             Attendance,
             existing,
             {
-                (meetings[(name, day)].pk, ids[code]): {"status": st, "leave_reason": reason}
+                (meetings[(name, day)].pk, ids[code]): _given(status=st, leave_reason=reason)
                 for (name, day, code), (st, reason) in self.plan.attendances.items()
             },
             lambda k, v: Attendance(meeting_id=k[0], deputy_id=k[1], **v),
@@ -391,10 +398,12 @@ class Applier:
             Participation,
             existing,
             {
-                (activities[(name, day)].pk, ids[code]): {"status": st}
+                (activities[(name, day)].pk, ids[code]): _given(status=st)
                 for (name, day, code), st in self.plan.participations.items()
             },
-            lambda k, v: Participation(activity_id=k[0], deputy_id=k[1], **v),
+            lambda k, v: Participation(
+                activity_id=k[0], deputy_id=k[1], **{"status": PRESENT, **v}
+            ),
         )
         statuses = (
             combine(status[(activities[(n, d)].pk, ids[c])], activity_status[(n, d)])
@@ -499,7 +508,7 @@ class Applier:
     def apply_proposals(self):
         term, ids, plan = self.term, self.deputy_ids, self.plan
         units = dict(HandlingUnit.objects.values_list("name", "pk"))
-        names = {u for p in plan.proposals.values() for u in p["units"]}
+        names = {u for p in plan.proposals.values() if p["units"] is not KEEP for u in p["units"]}
         new = [HandlingUnit(name=name) for name in sorted(names - set(units))]
         HandlingUnit.objects.bulk_create(new)
         units.update((u.name, u.pk) for u in new)
@@ -508,13 +517,13 @@ class Applier:
             Proposal,
             proposals,
             {
-                number: {
-                    "kind": p["kind"],
-                    "title": p["title"],
-                    "submitted_date": p["submitted_date"],
-                    "lead_id": ids[p["lead"]],
-                    "status": p["status"],
-                }
+                number: _given(
+                    kind=p["kind"],
+                    title=p["title"],
+                    submitted_date=p["submitted_date"],
+                    lead_id=ids[p["lead"]],
+                    status=p["status"],
+                )
                 for number, p in plan.proposals.items()
             },
             lambda k, v: Proposal(term=term, number=k, **v),
@@ -527,6 +536,8 @@ class Applier:
             cosigned.setdefault(c.proposal_id, {})[c.deputy_id] = c
         to_add = []
         for number, p in plan.proposals.items():
+            if p["cosigners"] is KEEP:
+                continue
             pk = proposals[number].pk
             want = {ids[code] for code in p["cosigners"]}
             have = cosigned.get(pk, {})
@@ -550,6 +561,8 @@ class Applier:
             held.setdefault(proposal_id, set()).add(unit_id)
         remove, add = [], []
         for number, p in plan.proposals.items():
+            if p["units"] is KEEP:
+                continue
             pk = proposals[number].pk
             want = {units[name] for name in p["units"]}
             have = held.get(pk, set())

@@ -4,6 +4,7 @@ The header text here is the contract: the template writes it and the importer ma
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from activities.models import ActivityType, Attendance, AttendanceStatus, ContactMethod, Meeting
@@ -150,7 +151,7 @@ def normalise_header(value) -> str:
     """`常委会组成人员 (是/否)`, `代表编号*`, `任职开始日期（默认届次开始）` → the bare name."""
     if value is None:
         return ""
-    text = _SPACE.sub("", str(value))
+    text = _SPACE.sub("", unicodedata.normalize("NFKC", str(value)))
     while True:
         stripped = _TRAILING_NOTE.sub("", text)
         if stripped == text:

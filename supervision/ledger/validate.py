@@ -23,12 +23,40 @@ from deputies.models import (
 from proposals.models import HandlingUnit, Proposal
 
 from . import schema as S
-from .cells import CellError, parse_date, text
+from .cells import CLEAR, CellError, is_clear, parse_date, text
+from .cells import code as norm_code
 from .issues import Issue, LedgerResult, SheetStats
 from .reader import Row, Sheet
 
 PRESENT = S.ATTENDANCE["出席"]
 LEAVE = S.ATTENDANCE["请假"]
+
+
+# A blank cell never erases a stored value (DESIGN.md): it leaves the field as it is. The
+# marker （清空） clears it, in these columns only (elsewhere it is a row error).
+class _Keep:
+    def __repr__(self):
+        return "KEEP"
+
+
+KEEP = _Keep()
+CLEARABLE = {
+    S.ROSTER: {
+        "代表小组", "性别", "出生日期", "民族", "政治面貌", "工作单位及职务", "选区",
+        "手机号码", "常委会组成人员", "任职结束日期",
+    },
+    S.SUSPENSIONS: {"结束日期"},
+    S.PROPOSALS: {"附议代表编号", "承办单位"},
+}  # fmt: skip
+# Columns holding codes: compared after NFKC and trimming (ＪＤ７０ is JD70).
+CODE_COLUMNS = {
+    "代表编号",
+    "常委会组成人员编号",
+    "领衔代表编号",
+    "附议代表编号",
+    "编号",
+    "选民电话",
+}
 
 # Deputy fields by roster column; the optional ones are written only when their column exists.
 ROSTER_FIELDS = {
@@ -125,6 +153,7 @@ class Validator:
         self._row_failed = False
         self.failed_codes: set = set()  # roster rows in error, by code
         self._seen: dict = {}  # (sheet, key) -> row number that first gave it
+        self.marked: set = set()  # (sheet, row number) with （清空） where it cannot be
         self.plan.rows = self._seen  # the closed-year check names the row
 
     # -- reporting ------------------------------------------------------------------------
@@ -163,13 +192,28 @@ class Validator:
     # -- cells ----------------------------------------------------------------------------
 
     def req_text(self, sheet, row: Row, column) -> str:
-        value = text(row.values.get(column))
+        value = self.opt_text(row, column)
         if not value:
             self.error(sheet, row.number, column, _("必填项不能为空"))
         return value
 
     def opt_text(self, row: Row, column) -> str:
-        return text(row.values.get(column))
+        read = norm_code if column in CODE_COLUMNS else text
+        return read(row.values.get(column))
+
+    def optional(self, row: Row, column, cleared, read, *args):
+        """An optional cell that may update a stored value: KEEP when blank, `cleared` for
+        the marker （清空）, else `read(*args)`."""
+        value = row.values.get(column)
+        if is_clear(value):
+            return cleared
+        if text(value) == "":
+            return KEEP
+        return read(*args)
+
+    def listed(self, row: Row, column) -> list[str]:
+        """Several codes or names in one cell, each once, in order."""
+        return list(dict.fromkeys(S.split_multi(self.opt_text(row, column))))
 
     def date(self, sheet, row: Row, column, required=False) -> date | None:
         try:
@@ -182,18 +226,19 @@ class Validator:
         return value
 
     def choice(self, sheet, row: Row, column, mapping: dict, default=None, required=False):
-        value = text(row.values.get(column))
+        value = norm_code(row.values.get(column))
         if not value:
             if required:
                 self.error(sheet, row.number, column, _("必填项不能为空"))
             return default
+        mapping = {norm_code(label): stored for label, stored in mapping.items()} | mapping
         if value not in mapping:
             self.error(
                 sheet,
                 row.number,
                 column,
                 _("「%(value)s」不是有效的%(column)s，可选值：%(allowed)s")
-                % {"value": value, "column": column, "allowed": "、".join(mapping)},
+                % {"value": value, "column": column, "allowed": "、".join(dict.fromkeys(mapping))},
             )
             return default
         return mapping[value]
@@ -247,7 +292,7 @@ class Validator:
 
     def codes(self, sheet, row: Row, cell: str, on_date) -> list[str]:
         """A roll's 代表编号 cell may list several deputies (、 , ， ; ；): each is checked."""
-        codes = list(dict.fromkeys(S.split_multi(cell)))
+        codes = list(dict.fromkeys(norm_code(part) for part in S.split_multi(cell)))
         several = len(codes) > 1
         for code in codes:
             self.check_deputy(
@@ -261,6 +306,7 @@ class Validator:
         for name, sheet in self.sheets.items():
             self.stats(name).rows = len(sheet.rows)
         self.check_lengths()
+        self.check_markers()
         self.validate_terms()
         if self.plan.term_start is None:
             return self.plan, self.result
@@ -294,9 +340,32 @@ class Validator:
                         _("内容过长，最多 %(limit)s 个字符") % {"limit": limit},
                     )
 
+    def check_markers(self):
+        """（清空） only where a stored value may be cleared; elsewhere it is no value."""
+        for sheet_name, sheet in self.sheets.items():
+            allowed = CLEARABLE.get(sheet_name, set())
+            for row in sheet.rows:
+                for column, value in row.values.items():
+                    if column not in allowed and is_clear(value):
+                        self.marked.add((sheet_name, row.number))  # not checked further
+                        self.error(
+                            sheet_name,
+                            row.number,
+                            column,
+                            _("此列不能填写「%(marker)s」；可清空的列：%(columns)s")
+                            % {
+                                "marker": CLEAR,
+                                "columns": "、".join(sorted(allowed)) or _("（本表没有）"),
+                            },
+                        )
+
     def rows(self, name):
         sheet = self.sheets.get(name)
-        return sheet.rows if sheet else []
+        if not sheet:
+            return []
+        if not self.marked:
+            return sheet.rows
+        return [row for row in sheet.rows if (name, row.number) not in self.marked]
 
     def validate_terms(self):
         sheet = S.TERMS
@@ -352,24 +421,29 @@ class Validator:
         self.term = term
 
     def load_deputies(self):
+        self.db_deputy_groups = {}  # code -> its group's name ("" for none)
         if self.term is None:
             self.db_groups = {}
             return
         self.db_groups = dict(
             DeputyGroup.objects.filter(term=self.term).values_list("name", "delegation__name")
         )
-        for code, delegation, is_sc in Deputy.objects.filter(term=self.term).values_list(
-            "code", "delegation__name", "is_sc_member"
+        # Stored codes are compared as the workbook's are: NFKC, trimmed.
+        for raw, delegation, is_sc, group in Deputy.objects.filter(term=self.term).values_list(
+            "code", "delegation__name", "is_sc_member", "group__name"
         ):
-            self.deputies[code] = DeputyInfo(code, delegation, is_sc, in_db=True)
-        for code, start, end in ServicePeriod.objects.filter(deputy__term=self.term).values_list(
+            self.deputies[norm_code(raw)] = DeputyInfo(
+                norm_code(raw), delegation, is_sc, in_db=True
+            )
+            self.db_deputy_groups[norm_code(raw)] = group or ""
+        for raw, start, end in ServicePeriod.objects.filter(deputy__term=self.term).values_list(
             "deputy__code", "start_date", "end_date"
         ):
-            self.deputies[code].periods[start] = end
-        for code, start, end in Suspension.objects.filter(deputy__term=self.term).values_list(
+            self.deputies[norm_code(raw)].periods[start] = end
+        for raw, start, end in Suspension.objects.filter(deputy__term=self.term).values_list(
             "deputy__code", "start_date", "end_date"
         ):
-            self.deputies[code].suspensions[start] = end
+            self.deputies[norm_code(raw)].suspensions[start] = end
 
     def validate_roster(self):
         sheet = S.ROSTER
@@ -382,18 +456,38 @@ class Validator:
             code = self.req_text(sheet, row, "代表编号")
             fields = {"name": self.req_text(sheet, row, "姓名")}
             delegation = self.req_text(sheet, row, "代表团")
-            group = self.opt_text(row, "代表小组")
-            fields["gender"] = self.choice(sheet, row, "性别", {g: g for g in S.GENDERS}, "")
-            fields["birth_date"] = self.date(sheet, row, "出生日期")
+            # Optional cells: blank keeps what is stored (KEEP is left out of `fields`).
+            group = self.optional(row, "代表小组", "", self.opt_text, row, "代表小组")
+            genders = {g: g for g in S.GENDERS}
+            yes_no = {"是": True, "否": False}
+            optional = {
+                "gender": self.optional(row, "性别", "", self.choice, sheet, row, "性别", genders),
+                "birth_date": self.optional(
+                    row, "出生日期", None, self.date, sheet, row, "出生日期"
+                ),
+                "is_sc_member": self.optional(
+                    row, "常委会组成人员", False, self.choice, sheet, row, "常委会组成人员", yes_no
+                ),
+            }
             for column in ("民族", "政治面貌", "工作单位及职务", "选区", "手机号码"):
-                fields[ROSTER_FIELDS[column]] = self.opt_text(row, column)
-            fields["is_sc_member"] = self.choice(
-                sheet, row, "常委会组成人员", {"是": True, "否": False}, False
-            )
+                optional[ROSTER_FIELDS[column]] = self.optional(
+                    row, column, "", self.opt_text, row, column
+                )
+            fields.update((name, value) for name, value in optional.items() if value is not KEEP)
             start = self.date(sheet, row, "任职开始日期") or plan.term_start
-            end = self.date(sheet, row, "任职结束日期")
+            known = self.deputies.get(code)
+            if is_clear(row.values.get("任职结束日期")):
+                end = None  # （清空）: back in office
+            else:
+                end = self.date(sheet, row, "任职结束日期")
+                if end is None and known is not None and start in known.periods:
+                    end = known.periods[start]  # blank keeps the stored end
             if self._row_failed:
                 continue
+            is_sc = fields.get("is_sc_member", known.is_sc_member if known else False)
+            if group is KEEP:
+                earlier = plan.deputies.get(code)
+                group = earlier["group"] if earlier else self.db_deputy_groups.get(code, "")
             for column, value in (("任职开始日期", start), ("任职结束日期", end)):
                 if value and not plan.term_start <= value <= plan.term_end:
                     self.error(
@@ -430,15 +524,11 @@ class Validator:
                 continue
             if group:
                 plan.groups.setdefault(group, delegation)
-            record = {"fields": fields, "delegation": delegation, "group": group}
+            record = {"fields": fields, "delegation": delegation, "group": group, "is_sc": is_sc}
             previous = plan.deputies.get(code)
             if previous is not None:
                 defining = (previous["delegation"], previous["group"])
-                if defining + (previous["fields"]["is_sc_member"],) != (
-                    delegation,
-                    group,
-                    fields["is_sc_member"],
-                ):
+                if defining + (previous["is_sc"],) != (delegation, group, is_sc):
                     self.error(
                         sheet,
                         row.number,
@@ -469,9 +559,9 @@ class Validator:
             period_rows[key] = row.number
             info = self.deputies.get(code)
             if info is None:
-                info = self.deputies[code] = DeputyInfo(code, delegation, fields["is_sc_member"])
+                info = self.deputies[code] = DeputyInfo(code, delegation, is_sc)
             info.delegation = delegation
-            info.is_sc_member = record["fields"]["is_sc_member"]
+            info.is_sc_member = plan.deputies[code]["is_sc"]
             info.periods[start] = end
         # Overlapping periods of one deputy would make its time in office ambiguous.
         for code in plan.deputies:
@@ -488,7 +578,13 @@ class Validator:
             self._row_failed = False
             code = self.req_text(sheet, row, "代表编号")
             start = self.date(sheet, row, "开始日期", required=True)
-            end = self.date(sheet, row, "结束日期")
+            if is_clear(row.values.get("结束日期")):
+                end = None  # （清空）: still suspended
+            else:
+                end = self.date(sheet, row, "结束日期")
+                known = self.deputies.get(code)
+                if end is None and known is not None and start in known.suspensions:
+                    end = known.suspensions[start]  # blank keeps the stored end
             if self._row_failed or not self.check_deputy(
                 sheet, row, "代表编号", code, None, "开始日期"
             ):
@@ -524,6 +620,7 @@ class Validator:
             reason = ""
         elif status == LEAVE and not reason:
             self.warn(sheet, row.number, "请假事由", _("请假未填写事由（第五条列明三类事由）"))
+            reason = KEEP  # a reason already stored stays
         meeting = (name, day)
         if self.plan.meetings.setdefault(meeting, kind) != kind:
             self.error(sheet, row.number, "会议类型", _("同一会议（名称、日期）的会议类型不一致"))
@@ -561,7 +658,7 @@ class Validator:
         day = self.date(sheet, row, "日期", required=True)
         code = self.req_text(sheet, row, "代表编号")
         organiser = self.opt_text(row, "组织单位")
-        status = self.choice(sheet, row, "参加情况", S.ATTENDANCE, PRESENT)
+        status = self.choice(sheet, row, "参加情况", S.ATTENDANCE, KEEP)  # KEEP: 出席 if new
         codes = self.codes(sheet, row, code, day)
         if self._row_failed:
             return
@@ -588,9 +685,13 @@ class Validator:
             if previous is None:
                 self.first_time(sheet, row, key)
                 self.plan.participations[key] = status
-            elif previous != status:
+            elif (PRESENT if previous is KEEP else previous) != (
+                PRESENT if status is KEEP else status
+            ):  # within the workbook a blank is 出席, as for a new record
                 self.error(sheet, row.number, "参加情况", _("同一代表在同一活动的参加情况不一致"))
             else:
+                if previous is KEEP:
+                    self.plan.participations[key] = status  # the blank row said nothing
                 self.duplicate(sheet, row, key)
 
     def _content(self, sheet, row, column, store: dict, key, content):
@@ -657,15 +758,16 @@ class Validator:
         title = self.req_text(sheet, row, "标题")
         day = self.date(sheet, row, "提出日期", required=True)
         lead = self.req_text(sheet, row, "领衔代表编号")
-        cosigners = list(dict.fromkeys(S.split_multi(self.opt_text(row, "附议代表编号"))))
-        units = list(dict.fromkeys(S.split_multi(self.opt_text(row, "承办单位"))))
-        submitted = S.PROPOSAL_STATUSES["提交"]
-        status = self.choice(sheet, row, "办理状态", S.PROPOSAL_STATUSES, submitted)
+        # Blank keeps the stored lists (KEEP); （清空） empties them.
+        cosigners = self.optional(row, "附议代表编号", [], self.listed, row, "附议代表编号")
+        units = self.optional(row, "承办单位", [], self.listed, row, "承办单位")
+        # Blank keeps the stored status; a new proposal is 提交 (the model's default).
+        status = self.choice(sheet, row, "办理状态", S.PROPOSAL_STATUSES, KEEP)
         satisfaction = self.choice(sheet, row, "满意度", S.SATISFACTION, "")
         if self._row_failed:
             return
         self.check_deputy(sheet, row, "领衔代表编号", lead, day, "提出日期")
-        for code in cosigners:
+        for code in [] if cosigners is KEEP else cosigners:
             if code == lead:
                 self.error(
                     sheet,

@@ -13,7 +13,6 @@ import pytest
 from openpyxl import Workbook
 
 from supervision.ledger import import_ledger
-from supervision.ledger import reader as ledger_reader
 
 from .strategies import TERM, baseline_sheets, workbook_bytes
 from .test_ledger_hypothesis import table_counts
@@ -64,9 +63,9 @@ def test_a_ledger_column_past_column_200_is_one_error_at_row_1(baseline):
     assert import_ledger(speeches_workbook((1, 300, "备注"), (2, 300, "已核对")), TERM).ok
 
 
-def test_a_zip_that_unpacks_too_large_is_refused_before_reading(baseline, monkeypatch):
+def test_a_zip_that_unpacks_too_large_is_refused_before_reading(baseline, settings):
     data = speeches_workbook()
-    monkeypatch.setattr(ledger_reader, "MAX_UNZIPPED_BYTES", 10_000)  # the workbook is larger
+    settings.LEDGER_MAX_UNZIPPED_BYTES = 10_000  # the workbook is larger
     before = table_counts()
     result = import_ledger(data, TERM)
     assert [(e.sheet, e.row) for e in result.errors] == [("", 0)]

@@ -87,6 +87,7 @@ READ_ONLY = {
     "proposals:proposal_list",
     "proposals:proposal_detail",
     "supervision:ledger_template",
+    "supervision:ledger_issues",
     "supervision:report_list",
     "supervision:group_report_list",
     "supervision:interview_list",
@@ -189,6 +190,7 @@ ARGS.update(
         "proposals:proposal_reply": pk("proposal"),
         "proposals:proposal_evaluate": pk("proposal"),
         "supervision:ledger_preview": lambda world: {"token": "0123456789abcdef"},
+        "supervision:ledger_issues": lambda world: {"token": "0123456789abcdef"},
         "supervision:report_edit": pk("report"),
         "supervision:report_delete": pk("report"),
         "supervision:group_report_submit": lambda world: {
@@ -337,6 +339,7 @@ EXPECTED = {
     "proposals:proposal_evaluate": (404, {"deputy": 302}),
     "supervision:ledger_import": (403, {"other_town": 200, "office": 200}),
     "supervision:ledger_preview": (403, {"other_town": 404, "office": 404}),
+    "supervision:ledger_issues": (403, {"other_town": 404, "office": 404}),
     "supervision:ledger_template": (403, {"other_town": 200, "office": 200}),
     "supervision:report_list": (200, {}),
     "supervision:report_create": (404, {"other_town": 200, "office": 200}),
