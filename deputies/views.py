@@ -218,7 +218,7 @@ def my_file(request):
 def deputy_detail(request, pk):
     deputy = _visible(request, pk)
     year = _year(request, deputy)
-    file = selectors.performance_file(deputy, year)
+    file = selectors.performance_file(deputy, year, request.user)
     full = privacy.can_see_constituent_contacts(request.user, deputy)
     constituents = list(deputy.constituents.all())
     for c in constituents:
