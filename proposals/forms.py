@@ -117,3 +117,6 @@ class ProposalFilterForm(forms.Form):
         label=_("代表团"), queryset=Delegation.objects.all(), required=False
     )
     q = forms.CharField(label=_("编号或标题"), required=False)
+    # The home page's to-do links (jdrenda.todo) open the list narrowed by these.
+    overdue = forms.BooleanField(label=_("超期未答复"), required=False)
+    to_evaluate = forms.BooleanField(label=_("待我评价"), required=False)

@@ -11,10 +11,12 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies.models import Role
 from deputies.scopes import proposals_visible_to, user_scope
+from jdrenda import todo
 from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
 from jdrenda.views import apply_errors, confirm_delete
 
@@ -62,6 +64,10 @@ def filtered_proposals(request):
             qs = qs.filter(lead__delegation=data["delegation"])
         if data["q"]:
             qs = qs.filter(title__icontains=data["q"]) | qs.filter(number=data["q"])
+        if data["overdue"]:
+            qs = qs.filter(pk__in=todo.overdue_proposals(request.user, timezone.localdate()))
+        if data["to_evaluate"]:
+            qs = qs.filter(pk__in=todo.awaiting_my_evaluation(request.user))
     qs = qs.annotate(cosigner_count=Count("cosignatures", distinct=True)).prefetch_related(
         "handling_units"
     )
