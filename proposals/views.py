@@ -49,6 +49,8 @@ def _require_office(user):
 
 def filtered_proposals(request):
     form = forms.ProposalFilterForm(request.GET or None)
+    if not user_scope(request.user).deputy_ids:
+        del form.fields["to_evaluate"]  # only a lead deputy evaluates
     qs = proposals_visible_to(request.user).select_related("lead__delegation", "term")
     if form.is_valid():
         data = form.cleaned_data
@@ -66,7 +68,7 @@ def filtered_proposals(request):
             qs = qs.filter(title__icontains=data["q"]) | qs.filter(number=data["q"])
         if data["overdue"]:
             qs = qs.filter(pk__in=todo.overdue_proposals(request.user, timezone.localdate()))
-        if data["to_evaluate"]:
+        if data.get("to_evaluate"):
             qs = qs.filter(pk__in=todo.awaiting_my_evaluation(request.user))
     qs = qs.annotate(cosigner_count=Count("cosignatures", distinct=True)).prefetch_related(
         "handling_units"
