@@ -271,6 +271,16 @@ ACCOUNTS = (
     ("leadership", Role.LEADERSHIP),
     ("deputy", Role.DEPUTY),
 )
+# The staff demo accounts' people (shown instead of usernames; jdrenda.people).
+STAFF_NAMES = {
+    "office": "周敏",
+    "committee": "陆海峰",
+    "town": "沈丽华",
+    "head": "顾建国",
+    "secretary": "钱志强",
+    "qualification": "朱慧",
+    "leadership": "徐卫东",
+}
 DEMO_TOWN = "南翔镇"
 DEMO_COMMITTEE = "人事代表工委"
 
@@ -773,7 +783,7 @@ class DemoBuilder:
                 password=password,
                 is_staff=superuser,
                 is_superuser=superuser,
-                first_name=str(role.label),
+                first_name=STAFF_NAMES.get(username, ""),
             )
             self.users[username] = user
             scope = {}

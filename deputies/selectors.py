@@ -122,16 +122,22 @@ class PerformanceFile:
     records: object | None  # DeputyRecords
     rules: list = field(default_factory=list)  # [(RuleResult, [records])]
 
+    @property
+    def shows_satisfaction(self) -> bool:
+        """Whether any proposal row carries an evaluation the viewer may see."""
+        return any(p[7] is not None for p in (self.records.proposals if self.records else []))
 
-def performance_file(deputy: Deputy, year: int) -> PerformanceFile:
-    """Each rule's achieved/required in `year` with the records behind it."""
+
+def performance_file(deputy: Deputy, year: int, viewer=None) -> PerformanceFile:
+    """Each rule's achieved/required in `year` with the records behind it, as `viewer` may
+    see them (a proposal's evaluation only where proposals.visibility allows)."""
     from supervision.compliance import evaluate_year
     from supervision.feedback import collect_records
 
     years = deputy.term.years()
     rows = evaluate_year(year, term=deputy.term, deputy_ids=[deputy.pk]).rows
     row = rows[0] if rows else None
-    records = collect_records(rows).get(deputy.pk) if row else None
+    records = collect_records(rows, viewer).get(deputy.pk) if row else None
     rules = []
     if row:
         by_rule = records.by_rule if records else {}

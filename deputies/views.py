@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jdrenda import listing
+from jdrenda.todo import todo_items
 from jdrenda.views import apply_errors, confirm_delete, form_page
 
 from . import forms, privacy, selectors, services
@@ -75,7 +76,7 @@ def _role_cards(user, scope):
 
 @login_required
 def home(request):
-    """A simple home page per role; the feature pages come in later issues."""
+    """The home page: what waits for the user (jdrenda.todo), then a card per role."""
     scope = user_scope(request.user)
     if Role.DEPUTY in scope.roles and scope.roles <= {Role.DEPUTY, Role.GROUP_LEADER}:
         # A deputy (group leaders are deputies too) opens the system for their own file.
@@ -88,6 +89,7 @@ def home(request):
         "role_cards": _role_cards(request.user, scope),
         "visible_count": deputies_visible_to(request.user, in_term).count() if term else 0,
         "editable_count": deputies_editable_by(request.user, in_term).count() if term else 0,
+        "todo": todo_items(request.user),
     }
     return render(request, "home.html", context)
 
@@ -210,7 +212,8 @@ def my_file(request):
     years = own.term.years()
     year = min(max(asked, years[0]), years[-1])
     context = {"deputy": own, "file": self_reports.own_file(own, year), "year": year,
-               "kinds": self_reports.SelfReport.Kind.choices}  # fmt: skip
+               "kinds": self_reports.SelfReport.Kind.choices,
+               "todo": todo_items(request.user)}  # fmt: skip
     return render(request, "deputies/mine/file.html", context)
 
 
@@ -218,7 +221,7 @@ def my_file(request):
 def deputy_detail(request, pk):
     deputy = _visible(request, pk)
     year = _year(request, deputy)
-    file = selectors.performance_file(deputy, year)
+    file = selectors.performance_file(deputy, year, request.user)
     full = privacy.can_see_constituent_contacts(request.user, deputy)
     constituents = list(deputy.constituents.all())
     for c in constituents:

@@ -144,6 +144,8 @@ ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "deputies.auth.AccountAdapter"
+# People are named by name and role, never username (jdrenda.people; issue 11, item 8).
+ACCOUNT_USER_DISPLAY = "jdrenda.people.user_display"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 # Adding an e-mail address (a later password-reset target) or changing account settings asks

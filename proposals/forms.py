@@ -62,21 +62,44 @@ class TransitionForm(forms.Form):
     status = forms.ChoiceField(choices=Proposal.Status.choices)
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("撤回理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写撤回理由。")},
+    )
+
+
 class ReplyForm(forms.Form):
     reply = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 4}))
     reply_date = forms.DateField(label=_("答复日期"), widget=DATE)
 
 
 class EvaluationForm(forms.ModelForm):
+    """The lead's three choices start empty and each must be made: nothing is pre-selected,
+    so an evaluation is never given by not looking (issue 11, item 6)."""
+
     class Meta:
         model = ProposalEvaluation
         fields = ["attitude", "result", "overall", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
-        error_messages = {"overall": {"required": _("请选择满意度。")}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["overall"].choices = Satisfaction.choices
+        for name in CHOICES:
+            field = self.fields[name]
+            field.choices = [("", _("请选择")), *Satisfaction.choices]
+            field.required = True
+            field.error_messages["required"] = CHOICES[name]
+
+
+# The choice fields of the evaluation and the message when one is not made.
+CHOICES = {
+    "attitude": _("请选择办理态度。"),
+    "result": _("请选择办理结果。"),
+    "overall": _("请选择满意度。"),
+}
 
 
 class ProposalFilterForm(forms.Form):
@@ -94,3 +117,6 @@ class ProposalFilterForm(forms.Form):
         label=_("代表团"), queryset=Delegation.objects.all(), required=False
     )
     q = forms.CharField(label=_("编号或标题"), required=False)
+    # The home page's to-do links (jdrenda.todo) open the list narrowed by these.
+    overdue = forms.BooleanField(label=_("超期未答复"), required=False)
+    to_evaluate = forms.BooleanField(label=_("待我评价"), required=False)

@@ -64,6 +64,11 @@ class Proposal(models.Model):
     reply = models.TextField(_("答复内容"), blank=True)
     reply_date = models.DateField(_("答复日期"), null=True, blank=True)
     reopened = models.BooleanField(_("已重新办理"), default=False)
+    # 撤回 asks for a reason and remembers the state it left, so office staff can undo it.
+    withdraw_reason = models.TextField(_("撤回理由"), blank=True)
+    withdrawn_from = models.CharField(
+        _("撤回前的办理状态"), max_length=12, choices=Status.choices, blank=True
+    )
     history = HistoricalRecords(m2m_fields=[handling_units])
 
     objects = ProposalQuerySet.as_manager()

@@ -84,7 +84,11 @@ def delete_proposal(proposal: Proposal) -> None:
 
 @transaction.atomic
 def transition(proposal: Proposal, status: str) -> Proposal:
+    """One step along the handling lifecycle. 撤回 is not a step: it asks for a reason and a
+    confirmation (withdraw())."""
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if status == S.WITHDRAWN:
+        raise ValidationError(_("撤回须填写理由并确认，请使用“撤回”按钮。"))
     if status not in allowed_transitions(proposal):
         raise ValidationError(
             _("办理状态不能从“%(a)s”变为“%(b)s”。")
@@ -115,6 +119,40 @@ def record_reply(proposal: Proposal, reply: str, reply_date) -> Proposal:
     return proposal
 
 
+@transaction.atomic
+def withdraw(proposal: Proposal, reason: str) -> Proposal:
+    """撤回 an open proposal with a reason; it stops counting for Art. 18. The reason is kept
+    on the proposal and in its history, and the state it left is kept for undo_withdrawal."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    reason = (reason or "").strip()
+    if S.WITHDRAWN not in allowed_transitions(proposal):
+        raise ValidationError(
+            _("“%(s)s”状态的议案建议不能撤回。") % {"s": proposal.get_status_display()}
+        )
+    if not reason:
+        raise ValidationError({"reason": _("请填写撤回理由。")})
+    proposal.withdrawn_from, proposal.status = proposal.status, S.WITHDRAWN
+    proposal.withdraw_reason = reason
+    proposal._change_reason = _("撤回：%(r)s") % {"r": reason}
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def undo_withdrawal(proposal: Proposal) -> Proposal:
+    """Office staff take a withdrawal back: the proposal returns to the state it was
+    withdrawn from (提交 when that is unknown, e.g. withdrawn by the ledger import) and counts
+    again. The reason leaves the page; the history keeps it and records the undo."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != S.WITHDRAWN:
+        raise ValidationError(_("该议案建议未撤回。"))
+    proposal.status = proposal.withdrawn_from or S.SUBMITTED
+    proposal.withdrawn_from, proposal.withdraw_reason = "", ""
+    proposal._change_reason = _("撤销撤回")
+    proposal.save()
+    return proposal
+
+
 def is_lead_user(user, proposal: Proposal) -> bool:
     return bool(user.is_authenticated and proposal.lead.user_id == user.pk)
 
@@ -130,8 +168,14 @@ def evaluate(proposal: Proposal, user, attitude, result, overall, comment) -> tu
         raise ValidationError(_("只有领衔代表本人可以评价办理情况。"))
     if proposal.status not in EVALUABLE:
         raise ValidationError(_("议案建议答复后才能评价办理情况。"))
-    if overall not in Satisfaction.values:
-        raise ValidationError(_("请选择满意度。"))
+    # Each of the three choices must be made (issue 11, item 6): none is assumed.
+    for value, message in (
+        (attitude, _("请选择办理态度。")),
+        (result, _("请选择办理结果。")),
+        (overall, _("请选择满意度。")),
+    ):
+        if value not in Satisfaction.values:
+            raise ValidationError(message)
     evaluation, _created = ProposalEvaluation.objects.update_or_create(
         proposal=proposal,
         defaults={

@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
     path("<int:pk>/delete/", views.proposal_delete, name="proposal_delete"),
     path("<int:pk>/status/", views.proposal_transition, name="proposal_transition"),
+    path("<int:pk>/withdraw/", views.proposal_withdraw, name="proposal_withdraw"),
+    path("<int:pk>/restore/", views.proposal_restore, name="proposal_restore"),
     path("<int:pk>/reply/", views.proposal_reply, name="proposal_reply"),
     path("<int:pk>/evaluate/", views.proposal_evaluate, name="proposal_evaluate"),
 ]

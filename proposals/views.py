@@ -11,15 +11,18 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies.models import Role
 from deputies.scopes import proposals_visible_to, user_scope
+from jdrenda import todo
 from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
-from jdrenda.views import confirm_delete
+from jdrenda.views import apply_errors, confirm_delete
 
 from . import forms, services
 from .models import Cosignature, Proposal, ProposalEvaluation
+from .visibility import may_see_evaluation, sees_every_evaluation
 
 SORTS = {
     "number": "number",
@@ -39,11 +42,6 @@ def _is_office(user) -> bool:
     return user_scope(user).has(Role.OFFICE_STAFF)
 
 
-def sees_evaluations(user) -> bool:
-    """Office staff and leadership see every evaluation; a deputy only their own."""
-    return user_scope(user).has(Role.OFFICE_STAFF, Role.LEADERSHIP)
-
-
 def _require_office(user):
     if not _is_office(user):
         raise Http404
@@ -51,6 +49,8 @@ def _require_office(user):
 
 def filtered_proposals(request):
     form = forms.ProposalFilterForm(request.GET or None)
+    if not user_scope(request.user).deputy_ids:
+        del form.fields["to_evaluate"]  # only a lead deputy evaluates
     qs = proposals_visible_to(request.user).select_related("lead__delegation", "term")
     if form.is_valid():
         data = form.cleaned_data
@@ -66,6 +66,10 @@ def filtered_proposals(request):
             qs = qs.filter(lead__delegation=data["delegation"])
         if data["q"]:
             qs = qs.filter(title__icontains=data["q"]) | qs.filter(number=data["q"])
+        if data["overdue"]:
+            qs = qs.filter(pk__in=todo.overdue_proposals(request.user, timezone.localdate()))
+        if data.get("to_evaluate"):
+            qs = qs.filter(pk__in=todo.awaiting_my_evaluation(request.user))
     qs = qs.annotate(cosigner_count=Count("cosignatures", distinct=True)).prefetch_related(
         "handling_units"
     )
@@ -78,7 +82,9 @@ def proposal_list(request):
     form, qs = filtered_proposals(request)
     qs, sort_key = sort(request, qs, SORTS, "-date")
     if wants_xlsx(request):
-        with_eval = sees_evaluations(request.user)
+        # The column for those who may see some evaluations (office, leadership: all; a
+        # deputy: those they lead); each cell is decided by may_see_evaluation.
+        with_eval = sees_every_evaluation(request.user) or bool(user_scope(request.user).deputy_ids)
         if with_eval:
             qs = qs.select_related("evaluation")
         header = [_("编号"), _("类型"), _("标题"), _("提出日期"), _("领衔代表"), _("代表团"),
@@ -93,19 +99,24 @@ def proposal_list(request):
                      p.reply_date]  # fmt: skip
             if with_eval:
                 evaluation = getattr(p, "evaluation", None)
-                cells.append(evaluation.get_overall_display() if evaluation else "")
+                shown = evaluation and may_see_evaluation(request.user, p)
+                cells.append(evaluation.get_overall_display() if shown else "")
             return cells
 
         return xlsx_response(_("议案建议.xlsx"), header, (row(p) for p in qs))
     params = request.GET.copy()
     params.pop("page", None)
     params["format"] = "xlsx"
+    page = paginate(request, qs)
+    for p in page:
+        # The 重新办理 badge names its cause (the lead was 不满意) only to evaluation readers.
+        p.evaluation_visible = may_see_evaluation(request.user, p)
     return render(
         request,
         "proposals/proposal_list.html",
         {
             "form": form,
-            "page": paginate(request, qs),
+            "page": page,
             "sort_key": sort_key,
             "export_query": params.urlencode(),
             "can_create": _is_office(request.user),
@@ -115,6 +126,11 @@ def proposal_list(request):
 
 @login_required
 def proposal_detail(request, pk):
+    return _render_detail(request, pk)
+
+
+def _render_detail(request, pk, *, evaluation_form=None, withdraw_form=None):
+    """The proposal page; a refused form is shown again bound, with its errors."""
     _require_role(request.user)
     proposal = get_object_or_404(
         proposals_visible_to(request.user)
@@ -126,7 +142,7 @@ def proposal_detail(request, pk):
         pk=pk,
     )
     is_lead = services.is_lead_user(request.user, proposal)
-    show_evaluation = is_lead or sees_evaluations(request.user)
+    show_evaluation = may_see_evaluation(request.user, proposal)
     evaluation = (
         ProposalEvaluation.objects.filter(proposal=proposal).first() if show_evaluation else None
     )
@@ -140,8 +156,11 @@ def proposal_detail(request, pk):
         "transitions": [
             (s, Proposal.Status(s).label)
             for s in services.allowed_transitions(proposal)
-            if s != Proposal.Status.REPLIED
+            if s not in (Proposal.Status.REPLIED, Proposal.Status.WITHDRAWN)
         ],
+        "can_withdraw": office
+        and Proposal.Status.WITHDRAWN in services.allowed_transitions(proposal),
+        "can_restore": office and proposal.status == Proposal.Status.WITHDRAWN,
         "can_reply": office
         and proposal.status in (Proposal.Status.HANDLING, Proposal.Status.REPLIED),  # fmt: skip
         "can_evaluate": is_lead and proposal.status in services.EVALUABLE,
@@ -151,7 +170,7 @@ def proposal_detail(request, pk):
             initial={"reply": proposal.reply, "reply_date": proposal.reply_date}
         )
     if context["can_evaluate"]:
-        context["evaluation_form"] = forms.EvaluationForm(instance=evaluation)
+        context["evaluation_form"] = evaluation_form or forms.EvaluationForm(instance=evaluation)
     return render(request, "proposals/proposal_detail.html", context)
 
 
@@ -206,6 +225,41 @@ def proposal_transition(request, pk):
 
 
 @login_required
+def proposal_withdraw(request, pk):
+    """撤回: a confirmation page with the reason; nothing changes until it is confirmed."""
+    _require_office(request.user)
+    proposal = get_object_or_404(proposals_visible_to(request.user), pk=pk)
+    form = forms.WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(proposal, form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("已撤回 %(n)s。") % {"n": proposal.number})
+            return redirect("proposals:proposal_detail", pk)
+    return render(request, "proposals/withdraw_confirm.html", {"proposal": proposal, "form": form})
+
+
+@login_required
+def proposal_restore(request, pk):
+    """Office staff undo a withdrawal, after a confirmation naming the state it returns to."""
+    _require_office(request.user)
+    proposal = get_object_or_404(proposals_visible_to(request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            services.undo_withdrawal(proposal)
+            messages.success(request, _("已撤销撤回，%(n)s 重新计入。") % {"n": proposal.number})
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        return redirect("proposals:proposal_detail", pk)
+    back_to = Proposal.Status(proposal.withdrawn_from or Proposal.Status.SUBMITTED).label
+    return render(
+        request, "proposals/restore_confirm.html", {"proposal": proposal, "back_to": back_to}
+    )
+
+
+@login_required
 def proposal_reply(request, pk):
     _require_office(request.user)
     proposal = get_object_or_404(proposals_visible_to(request.user), pk=pk)
@@ -231,9 +285,11 @@ def proposal_evaluate(request, pk):
         raise Http404
     if request.method == "POST":
         form = forms.EvaluationForm(request.POST)
+        if not form.is_valid():
+            # Shown again with the choices made so far and each missing one named.
+            messages.error(request, _("评价未提交：请逐项选择。"))
+            return _render_detail(request, pk, evaluation_form=form)
         try:
-            if not form.is_valid():
-                raise ValidationError(_("请选择满意度。"))
             data = form.cleaned_data
             _evaluation, reopened = services.evaluate(
                 proposal, request.user, data["attitude"], data["result"], data["overall"],

@@ -182,7 +182,7 @@ class LogFilters:
 
 def export_logs(filters: LogFilters) -> QuerySet:
     """The log, newest first, narrowed by user name, kind and day (dates inclusive)."""
-    qs = ExportLog.objects.all()
+    qs = ExportLog.objects.select_related("user")
     if filters.user:
         qs = qs.filter(username__icontains=filters.user)
     if filters.kind:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from deputies.scopes import can_export_evaluation
 from jdrenda.listing import paginate, wants_xlsx, xlsx_response
+from jdrenda.people import display_user
 
 from . import export_log
 
@@ -22,10 +23,19 @@ def export_log_list(request):
     if wants_xlsx(request):
         header = [_("导出时间"), _("导出人"), _("导出内容"), _("说明"), _("行数"), _("已脱敏"),
                   _("IP 地址")]  # fmt: skip
+        names = {}  # each person looked up once (jdrenda.people)
+
+        def who(log):
+            if log.user is None:
+                return log.username
+            if log.user_id not in names:
+                names[log.user_id] = display_user(log.user)
+            return names[log.user_id]
+
         rows = (
             [
                 timezone.localtime(log.at).strftime("%Y-%m-%d %H:%M:%S"),
-                log.username,
+                who(log),
                 export_log.kind_label(log.kind),
                 log.description,
                 log.rows,

@@ -37,6 +37,7 @@ from jdrenda.xlsx import (
     print_setup,
 )
 from proposals.models import Cosignature, Proposal
+from proposals.visibility import OwnSheetReader, may_see_evaluation
 
 from .compliance import DeputyEvaluation, Evaluation, Status, evaluate_year
 from .models import ConstituencyReport
@@ -56,8 +57,14 @@ class DeputyRecords:
     proposals: list[tuple] = field(default_factory=list)
 
 
-def collect_records(rows: list[DeputyEvaluation]) -> dict[int, DeputyRecords]:
-    """Every record behind every rule for these deputies (one evaluated year, one term)."""
+def collect_records(rows: list[DeputyEvaluation], viewer=None) -> dict[int, DeputyRecords]:
+    """Every record behind every rule for these deputies (one evaluated year, one term).
+
+    A proposal's evaluation (Art. 19) is in a row only where `viewer` may see it
+    (proposals.visibility.may_see_evaluation); without a viewer, each deputy reads their own
+    records (the feedback sheet), so only the proposals they lead carry it. A hidden
+    evaluation is None, one not yet given is "".
+    """
     if not rows:
         return {}
     year, term = rows[0].year, rows[0].term
@@ -150,6 +157,11 @@ def collect_records(rows: list[DeputyEvaluation]) -> dict[int, DeputyRecords]:
             if deputy_id not in wanted:
                 continue
             evaluation = getattr(p, "evaluation", None)
+            reader = OwnSheetReader(deputy_id) if viewer is None else viewer
+            if not may_see_evaluation(reader, p):
+                shown = None
+            else:
+                shown = evaluation.get_overall_display() if evaluation else ""
             records[deputy_id].proposals.append(
                 (
                     p.number,
@@ -159,7 +171,7 @@ def collect_records(rows: list[DeputyEvaluation]) -> dict[int, DeputyRecords]:
                     role,
                     "、".join(u.name for u in p.handling_units.all()),
                     p.get_status_display(),
-                    evaluation.get_overall_display() if evaluation else "",
+                    shown,
                     "否" if p.status == Proposal.Status.WITHDRAWN else "是",
                 )
             )

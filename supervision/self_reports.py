@@ -30,6 +30,7 @@ from activities.models import (
 )
 from deputies.models import Deputy, Role
 from deputies.scopes import user_scope
+from jdrenda.people import display_user
 from proposals.models import Proposal
 
 from . import notifications
@@ -380,7 +381,10 @@ def reject(user, report: SelfReport, reason: str) -> SelfReport:
             "k": report.get_kind_display(),
             "d": report.date.isoformat(),
         }
-        body = _("退回原因：%(r)s\n请在“我的履职档案”中修改后重新提交。") % {"r": reason}
+        body = _("退回原因：%(r)s\n审核人：%(by)s\n请在“我的履职档案”中修改后重新提交。") % {
+            "r": reason,
+            "by": display_user(user),
+        }
         period = f"sr{report.pk}-{int(report.reviewed_at.timestamp())}"
         notifications.send(
             "self_report_rejected",

@@ -140,13 +140,15 @@ def test_transitions_along_lifecycle(pworld, client_for, make_proposal):
     client.post(move, {"status": "closed"})
     p.refresh_from_db()
     assert p.status == "closed"
-    client.post(move, {"status": "withdrawn"})
+    client.post(url("proposal_withdraw", p), {"reason": "重复提出"})
     p.refresh_from_db()
     assert p.status == "closed"  # 撤回 only from an open state
+    # 撤回 is not a one-click status step: it needs the confirmation page and a reason.
     q = make_proposal("J009", status="assigned")
-    client.post(url("proposal_transition", q), {"status": "withdrawn"})
+    response = client.post(url("proposal_transition", q), {"status": "withdrawn"}, follow=True)
+    assert "撤回须填写理由并确认" in response.content.decode()
     q.refresh_from_db()
-    assert q.status == "withdrawn"
+    assert q.status == "assigned"
     assert (
         client_for(pworld.town).post(url("proposal_transition", q), {"status": "x"}).status_code
         == 404
