@@ -85,9 +85,9 @@ def _file_years(request, deputy) -> tuple[list[int], str]:
     return [year], f"{year}年度"
 
 
-def _file_response(request, deputy) -> HttpResponse:
+def _file_response(request, deputy, mine: bool = False) -> HttpResponse:
     years, label = _file_years(request, deputy)
-    content = documents.performance_file_pdf(deputy, years)
+    content = documents.performance_file_pdf(deputy, years, None if mine else request.user)
     if content is None:
         raise Http404
     log_export(request, "performance_file", _describe(deputy, f"履职档案 {label}（PDF）"), 1)
@@ -100,7 +100,7 @@ def my_file_pdf(request):
     deputy = svc.own_deputy(request.user, _year(request))
     if deputy is None:
         raise Http404
-    return _file_response(request, deputy)
+    return _file_response(request, deputy, mine=True)
 
 
 @login_required

@@ -103,14 +103,15 @@ def feedback_pdf(row: DeputyEvaluation, records: DeputyRecords) -> bytes:
     )
 
 
-def performance_file_pdf(deputy, years: list[int]) -> bytes | None:
+def performance_file_pdf(deputy, years: list[int], viewer=None) -> bytes | None:
     """The deputy's 履职档案: one section per year of the term asked for (the running year
-    as of today); None when the deputy was in office in none of them."""
+    as of today); None when the deputy was in office in none of them. A proposal's
+    evaluation shows only where `viewer` may see it (None: the deputy reading their own)."""
     sections = []
     for year in years:
         rows = evaluate_year(year, term=deputy.term, deputy_ids=[deputy.pk]).rows
         if rows:
-            records = collect_records(rows).get(deputy.pk) or DeputyRecords()
+            records = collect_records(rows, viewer).get(deputy.pk) or DeputyRecords()
             sections.append(year_section(rows[0], records))
     if not sections:
         return None

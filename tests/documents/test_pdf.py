@@ -92,6 +92,27 @@ def test_performance_file_for_the_term_has_a_section_per_year(world, client_for,
     assert "代表履职学习培训班" in text
 
 
+def test_performance_file_shows_the_lead_evaluation_to_office_only(world, client_for, tmp_path):
+    from proposals.models import Proposal, ProposalEvaluation
+
+    zhang = world["zhang"]
+    proposal = Proposal.objects.create(
+        term=world["term"], number="J2025-0001", kind="suggestion", title="关于河道治理的建议",
+        submitted_date=date(YEAR, 1, 8), lead=zhang, status="replied",
+    )  # fmt: skip
+    ProposalEvaluation.objects.create(
+        proposal=proposal, attitude="unsatisfied", result="unsatisfied", overall="unsatisfied"
+    )
+    url = f"/supervision/deputies/{zhang.pk}/file.pdf"
+
+    town = "".join(pdf_pages(client_for(world["town_a"]).get(url).content, tmp_path))
+    office = "".join(pdf_pages(client_for(world["office"]).get(url).content, tmp_path))
+
+    assert "关于河道治理的建议" in town and "关于河道治理的建议" in office
+    assert "不满意" in office
+    assert "不满意" not in town
+
+
 def test_performance_file_is_scoped_like_the_deputy_file(world, client_for):
     url = f"/supervision/deputies/{world['zhang'].pk}/file.pdf"
 
