@@ -51,11 +51,11 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# pytest exits 5 when it collects no tests; that is not a failure of the code.
+# pytest's exit 5 ("no tests collected") fails too: with hundreds of tests it means a broken
+# collection or a PYTEST_ARGS that selects nothing.
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$rc
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 worker: $(STAMP)
 	$(BIN)/celery -A jdrenda worker -l info

@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -7,6 +8,7 @@ from openpyxl import load_workbook
 
 from activities.models import Activity, Participation
 from activities.services import signin_token
+from tests.qr import decode_qr_svg
 
 LIST = reverse("activities:activity_list")
 
@@ -283,10 +285,21 @@ def signin_url(a):
 
 @pytest.mark.django_db
 def test_detail_shows_qr_svg(world, make_activity, client_for):
-    a = _windowed(make_activity)
+    a = _windowed(make_activity, name="扫码调研")
+    Participation.objects.create(activity=a, deputy=world.d1, status="absent")
     text = client_for(world.committee).get(detail(a)).content.decode()
-    assert "<svg" in text
-    assert signin_url(a) in text
+    box = re.search(r'data-testid="signin-qr">(<svg.*?</svg>)', text, re.S)
+    assert box, "no QR code on the detail page"
+    # What a phone reads: an absolute URL of this site, the activity's own sign-in link.
+    url = decode_qr_svg(box.group(1))
+    match = re.fullmatch(rf"http://testserver/activities/{a.pk}/signin/([^/]+)/", url)
+    assert match, url
+    # Following it signs this deputy in to this activity.
+    deputy = client_for(world.deputy_user)
+    path = url.removeprefix("http://testserver")
+    assert "扫码调研" in deputy.get(path).content.decode()
+    assert "签到成功" in deputy.post(path, SIGN_IN).content.decode()
+    assert Participation.objects.get(activity=a, deputy=world.d1).status == "present"
 
 
 SIGN_IN = {"action": "signin"}

@@ -200,7 +200,58 @@ def test_deputy_sees_own_file_via_mine(world, client_for):
     assert client_for(world["office"]).get("/deputies/mine/").status_code == 404
 
 
+def periods(deputy):
+    return list(deputy.service_periods.order_by("start_date").values_list("start_date", "end_date"))
+
+
 def test_service_period_last_one_cannot_be_deleted(world, client_for):
     period = ServicePeriod.objects.get(deputy=world["li"])
-    client_for(world["office"]).post(f"/deputies/service/{period.pk}/delete/")
-    assert ServicePeriod.objects.filter(pk=period.pk).exists()
+    before = periods(world["li"])
+    response = client_for(world["office"]).post(
+        f"/deputies/service/{period.pk}/delete/", follow=True
+    )
+    assert "这是该代表唯一的任职期间，不能删除。" in response.content.decode()
+    assert "任职期间已删除。" not in response.content.decode()
+    assert periods(world["li"]) == before
+    assert period.history.count() == 1  # only the creation
+
+
+def test_overlapping_service_periods_are_refused(world, client_for):
+    li = world["li"]
+    li.service_periods.update(end_date=date(2023, 12, 31))
+    client = client_for(world["town_a"])
+    refusal = "任职期间与该代表已有的任职期间重叠。"
+    # Inside the existing period: refused, nothing added.
+    response = client.post(
+        f"/deputies/{li.pk}/service/new/", {"start_date": "2023-01-01", "end_date": "2023-06-30"}
+    )
+    assert refusal in response.content.decode()
+    assert periods(li) == [(date(2022, 1, 1), date(2023, 12, 31))]
+    # After it: saved.
+    response = client.post(f"/deputies/{li.pk}/service/new/", {"start_date": "2024-03-01"})
+    assert response.status_code == 302
+    second = li.service_periods.get(start_date=date(2024, 3, 1))
+    # Moving the second period's start into the first: refused, unchanged.
+    response = client.post(f"/deputies/service/{second.pk}/edit/", {"start_date": "2023-06-01"})
+    assert refusal in response.content.decode()
+    assert periods(li) == [(date(2022, 1, 1), date(2023, 12, 31)), (date(2024, 3, 1), None)]
+
+
+def test_service_period_ending_after_termination_is_refused(world, client_for):
+    li = world["li"]
+    client = client_for(world["town_a"])
+    client.post(f"/deputies/{li.pk}/termination/", {"date": "2024-03-31", "reason": "resigned"})
+    period = li.service_periods.get()
+    refusal = "该代表已于 2024-03-31 终止代表资格，任职期间须在此前结束。"
+    for end in ("2024-06-30", ""):  # a later end, or none (still in office)
+        response = client.post(
+            f"/deputies/service/{period.pk}/edit/", {"start_date": "2022-01-01", "end_date": end}
+        )
+        assert refusal in response.content.decode(), end
+        assert periods(li) == [(date(2022, 1, 1), date(2024, 3, 31))]
+    # Ending on the termination date is fine.
+    response = client.post(
+        f"/deputies/service/{period.pk}/edit/",
+        {"start_date": "2022-01-01", "end_date": "2024-03-31", "note": "核对"},
+    )
+    assert response.status_code == 302

@@ -53,3 +53,22 @@ def exports(settings, tmp_path):
 
 
 TRAINING_DAY = date(2026, 3, 1)
+
+# Written out from DESIGN.md's rules table, not computed: what an idle deputy of the district
+# (no records, in office the whole term, not on the standing committee, no session meeting on
+# the roll) falls short of in 2026, the term's last year. ART7 and ART8 need a session meeting
+# on the roll and ART15_SC_LIAISON an SC member, so they do not apply; the term rules are
+# shortfalls only in this last year.
+IDLE_YEAR_RULES = {
+    "ART11_SC_ACTIVITY",
+    "ART13_TRAINING",
+    "ART14_GROUP_ACTIVITY",
+    "ART15_VOTERS",
+    "ART16_RECEPTION",
+}
+TERM_RULES = {"ART12_SC_MEETING", "ART12_GOV_ACTIVITY", "ART18_PROPOSAL", "ART26_REPORT"}
+IDLE_SHORTFALLS_2026 = IDLE_YEAR_RULES | TERM_RULES
+
+
+def idle_flags(*deputies, codes=IDLE_SHORTFALLS_2026):
+    return {(deputy.pk, code) for deputy in deputies for code in codes}

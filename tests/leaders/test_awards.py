@@ -17,10 +17,40 @@ URL = f"/supervision/awards/candidates/?year={YEAR}"
 PROPOSALS = URL + "&list=proposals"
 
 
+def table_rows(html, attribute):
+    """The visible cells of each <tr data-…> row, tags stripped."""
+    rows = re.findall(rf'<tr {attribute}="\d+">(.*?)</tr>', html, re.S)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[:4] for row in rows]
+    return [tuple(re.sub(r"<[^>]+>", "", c).split()[0] for c in row) for row in cells]
+
+
 @pytest.mark.parametrize("who", ["office", "leadership"])
-def test_office_and_leadership_see_the_candidates(world, client_for, who):
-    assert client_for(world[who]).get(URL).status_code == 200
-    assert client_for(world[who]).get(PROPOSALS).status_code == 200
+def test_office_and_leadership_see_the_candidates(world, client_for, monkeypatch, who):
+    # 李四 and 王五 meet every rule 1/1 (the same activity: rank 1 both, by code); 张三 has a
+    # year shortfall and is no candidate.
+    rows = [
+        evaluation(world, world["li"]),
+        evaluation(world, world["wang"]),
+        evaluation(world, world["zhang"], ART13_TRAINING=(0, 1, Status.SHORTFALL)),
+    ]
+    monkeypatch.setattr(leaders, "evaluate_year", lambda year: type("E", (), {"rows": rows})())
+    proposal(world, "P1", "satisfied", "satisfied", "basic")
+    proposal(world, "P2", "unsatisfied")  # not a candidate
+    client = client_for(world[who])
+    deputies_page = client.get(URL)
+    assert deputies_page.status_code == 200
+    html = deputies_page.content.decode()
+    assert table_rows(html, "data-deputy") == [
+        ("1", "A002", "李四", "安亭镇"),
+        ("1", "B001", "王五", "南翔镇"),
+    ]
+    proposals_page = client.get(PROPOSALS)
+    assert proposals_page.status_code == 200
+    assert table_rows(proposals_page.content.decode(), "data-proposal") == [
+        ("1", "P1", "建议P1", "李四"),
+    ]
+    # Office records awards from the list; leadership only reads it.
+    assert ("记录表彰" in html) is (who == "office")
 
 
 @pytest.mark.parametrize("who", ["town_a", "leader_a", "qualification", "deputy"])

@@ -1,5 +1,6 @@
 """履职积分: weights from the database, arithmetic, beside the rule status, list features."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -18,7 +19,23 @@ URL = f"/supervision/points/?year={YEAR}"
 
 @pytest.mark.parametrize("who", ["office", "leadership"])
 def test_office_and_leadership_see_points(world, client_for, who):
-    assert client_for(world[who]).get(URL).status_code == 200
+    # Default weights: a speech is 2 points. 李四 2 speeches = 4, 王五 1 = 2, 张三 none = 0.
+    Speech.objects.create(deputy=world["li"], date=day(3), topic="一")
+    Speech.objects.create(deputy=world["li"], date=day(4), topic="二")
+    Speech.objects.create(deputy=world["wang"], date=day(5), topic="三")
+    response = client_for(world[who]).get(URL)
+    assert response.status_code == 200
+    rows = re.findall(
+        r'<tr data-deputy="\d+"><td class="text-end">(\d+)</td><td>(\w+)</td>\s*<td><a [^>]*>(\w+)'
+        r'</a>.*?data-score="[^"]*">([^<]*)</td>',
+        response.content.decode(),
+        re.S,
+    )
+    assert rows == [
+        ("1", "A002", "李四", "4"),
+        ("2", "B001", "王五", "2"),
+        ("3", "A001", "张三", "0"),
+    ]
 
 
 @pytest.mark.parametrize("who", ["town_a", "leader_a", "deputy", "qualification"])

@@ -1,6 +1,7 @@
 """Accounts (issue 7.2): two-factor authentication for staff and leadership, lock-out after
 repeated failures, the password policy, sessions that end after inactivity."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -143,6 +144,32 @@ def test_staff_login_asks_for_the_code_and_refuses_a_wrong_one(make_user, delega
     assert right.status_code == 302
     assert signed_in_user(client) == user
     assert client.get("/deputies/").status_code == 200
+
+
+def test_a_recovery_code_signs_in_once(town_staff):
+    """The recovery codes shown after enrolling (for a lost phone) replace the app's code at
+    the second step, each one once."""
+    client = Client()
+    login(client, "town_staff")
+    client.get(ACTIVATE)
+    enrolled = client.post(ACTIVATE, {"code": current_code(client.session["mfa.totp.secret"])})
+    page = client.get(enrolled.url).content.decode()
+    shown = re.search(r'<textarea[^>]*id="recovery_codes"[^>]*>(.*?)</textarea>', page, re.S)
+    codes = shown.group(1).split()
+    assert len(codes) == 10 and all(re.fullmatch(r"\d{8}", c) for c in codes)
+
+    first = Client()
+    assert login(first, "town_staff").url == AUTHENTICATE
+    assert first.post(AUTHENTICATE, {"code": codes[0]}).status_code == 302
+    assert signed_in_user(first) == town_staff
+
+    again = Client()
+    login(again, "town_staff")
+    refused = again.post(AUTHENTICATE, {"code": codes[0]})
+    assert refused.status_code == 200 and "验证码不正确" in refused.content.decode()
+    assert signed_in_user(again) is None
+    assert again.post(AUTHENTICATE, {"code": codes[1]}).status_code == 302
+    assert signed_in_user(again) == town_staff
 
 
 def test_the_code_step_is_locked_after_five_wrong_codes(make_user, delegation):

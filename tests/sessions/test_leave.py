@@ -200,3 +200,52 @@ def test_deputy_cannot_ask_for_a_held_meeting(world, client_for):
     assert "请选择一次大会会议。" in response.content.decode()
     # Staff may still record leave approved on paper for it.
     assert ask(client_for(world.town_a), world, world.deputies_a[0]).status_code == 302
+
+
+def snapshot(leave):
+    """Everything a decision writes, and the roll row, to show a refusal changed nothing."""
+    leave.refresh_from_db()
+    fields = ("status", "head_approved", "head_by_id", "head_at", "head_comment",
+              "sg_approved", "sg_by_id", "sg_at", "sg_comment", "filed_at")  # fmt: skip
+    roll = list(Attendance.objects.values_list("deputy_id", "meeting_id", "status"))
+    return [getattr(leave, f) for f in fields], roll, leave.history.count()
+
+
+def test_head_cannot_decide_twice(world, client_for):
+    ask(client_for(world.deputy_user), world, world.deputies_a[0])
+    leave = LeaveRequest.objects.get()
+    decide(client_for(world.head_a), leave, "head", True, "同意")
+    before = snapshot(leave)
+    response = decide(client_for(world.head_a), leave, "head", False, "改为不同意")
+    assert "该申请不在待团长审核状态，不能再审核。" in response.content.decode()
+    assert "审批意见已记录。" not in response.content.decode()
+    assert snapshot(leave) == before
+    assert (leave.status, leave.head_comment) == (LeaveRequest.Status.PENDING_SG, "同意")
+
+
+def test_sg_cannot_decide_twice(world, client_for):
+    zhang = world.deputies_a[0]
+    ask(client_for(world.deputy_user), world, zhang)
+    leave = LeaveRequest.objects.get()
+    decide(client_for(world.head_a), leave, "head", True)
+    decide(client_for(world.sg), leave, "sg", True, "准假")
+    before = snapshot(leave)
+    response = decide(client_for(world.sg), leave, "sg", False, "改为不批准")
+    assert "该申请已审批完毕，不能再审批。" in response.content.decode()
+    assert "审批意见已记录。" not in response.content.decode()
+    assert snapshot(leave) == before
+    assert (leave.status, leave.sg_comment) == (LeaveRequest.Status.APPROVED, "准假")
+    row = Attendance.objects.get(deputy=zhang, meeting=world.plenary)
+    assert row.status == AttendanceStatus.LEAVE
+
+
+def test_sg_rejection_needs_a_comment(world, client_for):
+    ask(client_for(world.deputy_user), world, world.deputies_a[0])
+    leave = LeaveRequest.objects.get()
+    decide(client_for(world.head_a), leave, "head", True)
+    before = snapshot(leave)
+    response = decide(client_for(world.sg), leave, "sg", False, "   ")
+    assert "不批准时请填写意见说明。" in response.content.decode()
+    assert "审批意见已记录。" not in response.content.decode()
+    assert snapshot(leave) == before
+    assert leave.status == LeaveRequest.Status.PENDING_SG and leave.filed_at is None

@@ -194,7 +194,13 @@ def test_term_dates_touching_only_open_years_are_free(world):
 
 
 def test_a_new_term_covering_a_closed_year_is_free(world, closed_2025):
+    """Creating a term changes no evaluation (nobody serves in it yet): saved with no office
+    rights and no reason, where changing an existing term's dates is refused."""
     Term.objects.create(name="试点届", start_date=date(2025, 1, 1), end_date=date(2029, 12, 31))
+    created = Term.objects.get(name="试点届")
+    assert (created.start_date, created.end_date) == (date(2025, 1, 1), date(2029, 12, 31))
+    assert [h.history_type for h in created.history.all()] == ["+"]
+    assert created.history.get().history_change_reason is None
 
 
 # -- the ledger import ---------------------------------------------------------------------------

@@ -178,10 +178,39 @@ def test_every_admin_page_works_for_a_superuser(superuser_client, one_of_everyth
             assert response.status_code == 200, f"{model.__name__} {view}"
 
 
-def test_search_works_on_every_changelist(superuser_client, one_of_everything):
-    for model in our_models():
-        response = superuser_client.get(admin_url(model, "changelist"), {"q": "南翔"})
+# What a search finds in one_of_everything, written out by hand: "南翔" is in the delegation's
+# name (and so its group's), the organiser's name and the export log's description; "D1" is
+# the code (and in the name 代表D1) of the deputy the records hang on; M1 and D2 are others.
+SEARCH_HITS = {
+    "南翔": {"Delegation": 1, "DeputyGroup": 1, "Organiser": 1, "ExportLog": 1},
+    "D1": {
+        "Deputy": 1, "ServicePeriod": 1, "Suspension": 1, "Constituent": 1,
+        "LiaisonAssignment": 1, "Attendance": 1, "Speech": 1, "Participation": 1,
+        "Communication": 1, "LiaisonCommunication": 1, "PublicOpinion": 1, "Proposal": 1,
+        "ConstituencyReport": 1, "Interview": 1, "ShortfallFlag": 1, "SelfReport": 1,
+        "RecordFlag": 1,
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("query", SEARCH_HITS)
+def test_search_works_on_every_changelist(superuser_client, one_of_everything, query):
+    searchable = [m for m in our_models() if admin.site._registry[m].search_fields]
+    assert {m.__name__ for m in our_models()} - {m.__name__ for m in searchable} == {
+        "JobRun",
+        "ClosedYear",
+    }
+    found = {}
+    for model in searchable:
+        response = superuser_client.get(admin_url(model, "changelist"), {"q": query})
         assert response.status_code == 200, model.__name__
+        count = response.context["cl"].result_count
+        if count:
+            found[model.__name__] = count
+            # The hit is listed as a row linking to its change page.
+            obj = response.context["cl"].result_list[0]
+            assert admin_url(model, "change", obj.pk) in response.content.decode()
+    assert found == SEARCH_HITS[query]
 
 
 def test_deputy_history_shows_changes(superuser_client, make_deputy, term):
