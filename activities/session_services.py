@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from deputies import permissions
 from deputies.scopes import deputies_editable_by
 from supervision import closing
 
@@ -94,7 +95,7 @@ def set_attendance(user, meeting: Meeting, deputy, status: str, reason: str = ""
 
     Returns the Attendance row, or None when cleared.
     """
-    if not deputies_editable_by(user).filter(pk=deputy.pk).exists():
+    if not permissions.may_record_attendance(user, deputy):
         raise ValidationError(_("您无权登记该代表的出席情况。"))
     row = Attendance.objects.select_for_update().filter(meeting=meeting, deputy=deputy).first()
     if row is None and not expected_on(meeting, deputy):
@@ -223,7 +224,7 @@ def sg_decide(user, leave: LeaveRequest, approve: bool, comment: str = "") -> Le
 
 def _check_speech(user, speech: Speech) -> None:
     meeting, deputy = speech.meeting, speech.deputy
-    if not deputies_editable_by(user).filter(pk=deputy.pk).exists():
+    if not permissions.may_record_speech(user, deputy):
         raise ValidationError({"deputy": _("您无权登记该代表的发言。")})
     if meeting.kind != Meeting.Kind.DELEGATION:
         raise ValidationError({"meeting": _("大会发言只登记在代表团会议上。")})

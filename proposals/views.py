@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from deputies import permissions
 from deputies.models import Role
 from deputies.scopes import proposals_visible_to, user_scope
 from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
@@ -45,7 +46,7 @@ def sees_evaluations(user) -> bool:
 
 
 def _require_office(user):
-    if not _is_office(user):
+    if not permissions.may_change_proposal(user):
         raise Http404
 
 

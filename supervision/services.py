@@ -16,11 +16,11 @@ UPLOAD_MAX_AGE_SECONDS = 24 * 60 * 60  # an upload never confirmed is dropped af
 
 
 def import_ledger(
-    source, term_name: str, *, dry_run=False, user=None, delegation_ids=None
+    source, term_name: str, *, dry_run=False, user=None, importer=None
 ) -> LedgerResult:
     """Import a ledger workbook; see supervision.ledger.import_ledger."""
     result = _import_ledger(
-        source, term_name, dry_run=dry_run, user=user, delegation_ids=delegation_ids
+        source, term_name, dry_run=dry_run, user=user, importer=importer
     )
     if result.applied:
         fill_name_initials()  # imported deputies become searchable by 拼音首字母

@@ -16,8 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from deputies.models import Role
-from deputies.scopes import can_import_ledger, user_scope
+from deputies.scopes import can_import_ledger
 
 from .ledger.forms import LedgerUploadForm
 from .ledger_template import template_bytes
@@ -37,12 +36,6 @@ UPLOAD_ENVELOPE_BYTES = 64 * 1024
 def _require_importer(user):
     if not can_import_ledger(user):
         raise PermissionDenied
-
-
-def _delegation_scope(user):
-    """None for office staff (every deputy); town staff only their own delegations."""
-    scope = user_scope(user)
-    return None if scope.has(Role.OFFICE_STAFF) else scope.town_staff_delegation_ids
 
 
 @csrf_exempt  # the CSRF middleware would read the whole body; _upload_form checks CSRF after
@@ -114,7 +107,7 @@ def ledger_preview(request, token):
         term_name,
         dry_run=not confirm,
         user=request.user,
-        delegation_ids=_delegation_scope(request.user),
+        importer=request.user,  # each row must meet the pages' rules (deputies.permissions)
     )
     if result.applied:
         discard_ledger_upload(token)

@@ -14,17 +14,19 @@ __all__ = ["Issue", "LedgerResult", "SheetStats", "import_ledger"]
 
 
 def import_ledger(
-    source, term_name: str, *, dry_run=False, user=None, delegation_ids=None
+    source, term_name: str, *, dry_run=False, user=None, importer=None
 ) -> LedgerResult:
     """Import a ledger workbook (a path, bytes or a file object) into the term `term_name`.
 
     With errors nothing is saved. `dry_run` validates and counts, then rolls back.
-    `delegation_ids` (town staff) limits the rows to deputies of those delegations.
+    `importer` is the user whose permissions (deputies.permissions) each row must meet: the
+    uploader in the browser; None on the command line, which imports as office staff.
+    `user` is who the history names.
     """
     sheets, errors = read_workbook(source)
     if errors and not sheets:
         return LedgerResult(term_name=term_name, errors=errors)
-    plan, result = Validator(sheets, term_name, delegation_ids).run()
+    plan, result = Validator(sheets, term_name, importer).run()
     result.errors[:0] = errors
     if not sheets and not errors:
         message = _("工作簿中没有可识别的台账工作表，未导入任何记录。")

@@ -6,10 +6,12 @@ suspensions, groups) so the number of queries does not grow with the number of r
 
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, Meeting, Speech
+from deputies import permissions
 from deputies.models import (
     Constituent,
     Delegation,
@@ -80,6 +82,10 @@ class DeputyInfo:
     periods: dict = field(default_factory=dict)  # start -> end (None = in office)
     suspensions: dict = field(default_factory=dict)  # start -> end
     in_db: bool = False
+    # What deputies.permissions asks: the ids of the deputy, its delegation and its group.
+    pk: int | None = None
+    delegation_id: int | None = None
+    group_id: int | None = None
 
 
 @dataclass
@@ -112,15 +118,14 @@ class Plan:
 
 
 class Validator:
-    def __init__(self, sheets: dict[str, Sheet], term_name: str, delegation_ids=None):
+    def __init__(self, sheets: dict[str, Sheet], term_name: str, importer=None):
         self.sheets = sheets
         self.plan = Plan(term_name=term_name.strip())
         self.result = LedgerResult(term_name=self.plan.term_name)
-        self.allowed_delegations = None
-        if delegation_ids is not None:
-            self.allowed_delegations = set(
-                Delegation.objects.filter(pk__in=delegation_ids).values_list("name", flat=True)
-            )
+        # Whose permissions apply, row by row (deputies.permissions): the uploader in the
+        # browser; the command line imports as office staff.
+        self.scope = permissions.COMMAND_LINE if importer is None else importer
+        self.delegation_ids = dict(Delegation.objects.values_list("name", "pk"))
         self.deputies: dict[str, DeputyInfo] = {}
         self._row_failed = False
         self.failed_codes: set = set()  # roster rows in error, by code
@@ -200,8 +205,12 @@ class Validator:
 
     # -- deputies -------------------------------------------------------------------------
 
-    def check_deputy(self, sheet, row: Row, column, code, on_date, date_column, who="") -> bool:
-        """The code exists for the term, is in the user's scope and in office on the date."""
+    def check_deputy(
+        self, sheet, row: Row, column, code, on_date, date_column, who="", may=None, refusal=""
+    ) -> bool:
+        """The code exists for the term, `may(scope, deputy)` (deputies.permissions) lets the
+        importer write this record for it, and it is in office on the date. `refusal` says why
+        not; by default, that the deputy is of another delegation."""
         info = self.deputies.get(code)
         prefix = f"{who}「{code}」：" if who else ""
         if info is None and code in self.failed_codes:
@@ -213,15 +222,11 @@ class Validator:
                 sheet, row.number, column, prefix + _("代表编号不存在：%(code)s") % {"code": code}
             )
             return False
-        if self.allowed_delegations is not None and info.delegation not in self.allowed_delegations:
-            self.error(
-                sheet,
-                row.number,
-                column,
-                prefix
-                + _("代表 %(code)s 属于代表团「%(delegation)s」，您无权导入其他代表团代表的记录")
-                % {"code": code, "delegation": info.delegation},
-            )
+        if may is not None and not may(self.scope, info):
+            refusal = refusal or _(
+                "代表 %(code)s 属于代表团「%(delegation)s」，您无权导入其他代表团代表的记录"
+            ) % {"code": code, "delegation": info.delegation}
+            self.error(sheet, row.number, column, prefix + refusal)
             return False
         if on_date is None:
             return True
@@ -245,14 +250,15 @@ class Validator:
             )
         return True
 
-    def codes(self, sheet, row: Row, cell: str, on_date) -> list[str]:
+    def codes(self, sheet, row: Row, cell: str, on_date, may) -> list[str]:
         """A roll's 代表编号 cell may list several deputies (、 , ， ; ；): each is checked."""
         codes = list(dict.fromkeys(S.split_multi(cell)))
         several = len(codes) > 1
         for code in codes:
             self.check_deputy(
-                sheet, row, "代表编号", code, on_date, "日期", who=_("代表") if several else ""
-            )
+                sheet, row, "代表编号", code, on_date, "日期", who=_("代表") if several else "",
+                may=may,
+            )  # fmt: skip
         return codes
 
     # -- the workbook ---------------------------------------------------------------------
@@ -318,7 +324,7 @@ class Validator:
                 continue
             self.first_time(sheet, row, name)
             self.plan.terms[name] = (start, end)
-        if self.allowed_delegations is not None and self.plan.terms:
+        if not permissions.may_change_term(self.scope) and self.plan.terms:
             existing = dict(
                 (name, (start, end))
                 for name, start, end in Term.objects.filter(name__in=self.plan.terms).values_list(
@@ -352,16 +358,40 @@ class Validator:
         self.term = term
 
     def load_deputies(self):
+        # Organisers by name, and the term's meetings and activities as stored: whether the
+        # importer may create or change them (deputies.permissions) depends on what exists.
+        self.organisers = {
+            name: SimpleNamespace(pk=pk, delegation_id=delegation_id)
+            for name, pk, delegation_id in Organiser.objects.values_list(
+                "name", "pk", "delegation_id"
+            )
+        }
+        self.db_meetings, self.db_activities, self.db_groups = {}, {}, {}
         if self.term is None:
-            self.db_groups = {}
             return
+        self.db_meetings = dict(
+            ((name, day), kind)
+            for name, day, kind in Meeting.objects.filter(term=self.term).values_list(
+                "name", "date", "kind"
+            )
+        )
+        self.db_activities = {
+            (name, day): (kind, organiser_id)
+            for name, day, kind, organiser_id in Activity.objects.filter(
+                term=self.term
+            ).values_list("name", "date", "type", "organiser_id")
+        }
         self.db_groups = dict(
             DeputyGroup.objects.filter(term=self.term).values_list("name", "delegation__name")
         )
-        for code, delegation, is_sc in Deputy.objects.filter(term=self.term).values_list(
-            "code", "delegation__name", "is_sc_member"
-        ):
-            self.deputies[code] = DeputyInfo(code, delegation, is_sc, in_db=True)
+        stored = Deputy.objects.filter(term=self.term).values_list(
+            "pk", "code", "delegation__name", "delegation_id", "group_id", "is_sc_member"
+        )
+        for pk, code, delegation, delegation_id, group_id, is_sc in stored:
+            self.deputies[code] = DeputyInfo(
+                code, delegation, is_sc, in_db=True, pk=pk, delegation_id=delegation_id,
+                group_id=group_id,
+            )  # fmt: skip
         for code, start, end in ServicePeriod.objects.filter(deputy__term=self.term).values_list(
             "deputy__code", "start_date", "end_date"
         ):
@@ -405,16 +435,19 @@ class Validator:
                     )
             if end and end < start:
                 self.error(sheet, row.number, "任职结束日期", _("任职结束日期早于任职开始日期"))
-            if self.allowed_delegations is not None:
-                known = self.deputies.get(code)
-                for name in {delegation, known.delegation if known else delegation}:
-                    if name not in self.allowed_delegations:
-                        self.error(
-                            sheet,
-                            row.number,
-                            "代表团",
-                            _("您无权导入代表团「%(name)s」的代表") % {"name": name},
-                        )
+            known = self.deputies.get(code)
+            target = self.delegation_ids.get(delegation)  # None: a delegation not yet stored
+            subject = known or SimpleNamespace(delegation_id=target)
+            if not permissions.may_change_deputy(self.scope, subject, target):
+                refused = delegation
+                if known is not None and not permissions.may_change_deputy(self.scope, known):
+                    refused = known.delegation
+                self.error(
+                    sheet,
+                    row.number,
+                    "代表团",
+                    _("您无权导入代表团「%(name)s」的代表") % {"name": refused},
+                )
             if group:
                 owner = plan.groups.get(group) or self.db_groups.get(group)
                 if owner and owner != delegation:
@@ -470,7 +503,8 @@ class Validator:
             info = self.deputies.get(code)
             if info is None:
                 info = self.deputies[code] = DeputyInfo(code, delegation, fields["is_sc_member"])
-            info.delegation = delegation
+            info.delegation, info.delegation_id = delegation, target
+            info.group_id = self._group_id(group) if group else None
             info.is_sc_member = record["fields"]["is_sc_member"]
             info.periods[start] = end
         # Overlapping periods of one deputy would make its time in office ambiguous.
@@ -482,6 +516,15 @@ class Validator:
                     number = period_rows.get((code, s2)) or period_rows.get((code, _s1), 1)
                     self.error(sheet, number, "任职开始日期", _("该代表的任职期间相互重叠"))
 
+    def _group_id(self, name):
+        if not hasattr(self, "_group_ids"):
+            self._group_ids = dict(
+                DeputyGroup.objects.filter(term=self.term).values_list("name", "pk")
+                if self.term
+                else ()
+            )
+        return self._group_ids.get(name)
+
     def validate_suspensions(self):
         sheet = S.SUSPENSIONS
         for row in self.rows(sheet):
@@ -489,8 +532,9 @@ class Validator:
             code = self.req_text(sheet, row, "代表编号")
             start = self.date(sheet, row, "开始日期", required=True)
             end = self.date(sheet, row, "结束日期")
+            may = permissions.may_change_suspension
             if self._row_failed or not self.check_deputy(
-                sheet, row, "代表编号", code, None, "开始日期"
+                sheet, row, "代表编号", code, None, "开始日期", may=may
             ):
                 continue
             if end and end < start:
@@ -516,9 +560,22 @@ class Validator:
         reason = self.choice(
             sheet, row, "请假事由", {**S.LEAVE_REASONS, **S.LEAVE_REASON_ALIASES}, ""
         )
-        codes = self.codes(sheet, row, code, day)
+        codes = self.codes(sheet, row, code, day, permissions.may_record_attendance)
         if self._row_failed:
             return
+        if not permissions.may_manage_meetings(self.scope):
+            stored = self.db_meetings.get((name, day))
+            if stored is None:
+                self.error(sheet, row.number, "会议名称", _(
+                    "系统中没有该会议（会议名称、日期）；会议由人事代表工委新建，"
+                    "您只能登记已有会议的出席情况"
+                ))  # fmt: skip
+                return
+            if stored != kind:
+                self.error(sheet, row.number, "会议类型", _(
+                    "与系统中该会议的会议类型不同；会议由人事代表工委修改，您不能修改"
+                ))  # fmt: skip
+                return
         if reason and status != LEAVE:
             self.warn(sheet, row.number, "请假事由", _("不是请假，请假事由不予保存"))
             reason = ""
@@ -546,7 +603,9 @@ class Validator:
         code = self.req_text(sheet, row, "代表编号")
         meeting_name = self.opt_text(row, "会议名称")
         topic = self.opt_text(row, "发言主题")
-        if self._row_failed or not self.check_deputy(sheet, row, "代表编号", code, day, "日期"):
+        if self._row_failed or not self.check_deputy(
+            sheet, row, "代表编号", code, day, "日期", may=permissions.may_record_speech
+        ):
             return
         key = (code, day, meeting_name, topic)
         if key in self.plan.speeches:
@@ -562,7 +621,15 @@ class Validator:
         code = self.req_text(sheet, row, "代表编号")
         organiser = self.opt_text(row, "组织单位")
         status = self.choice(sheet, row, "参加情况", S.ATTENDANCE, PRESENT)
-        codes = self.codes(sheet, row, code, day)
+        if self._row_failed:
+            return
+        owner = self.activity_owner(sheet, row, name, day, kind, organiser)
+        if self._row_failed:
+            return
+        codes = self.codes(
+            sheet, row, code, day,
+            lambda scope, deputy: permissions.may_record_participation(scope, owner, deputy),
+        )  # fmt: skip
         if self._row_failed:
             return
         activity = self.plan.activities.get((name, day))
@@ -593,6 +660,42 @@ class Validator:
             else:
                 self.duplicate(sheet, row, key)
 
+    def activity_owner(self, sheet, row, name, day, kind, organiser_name):
+        """The organiser deciding who may change the activity and its roll; a row error when
+        the importer may not create it, change its type or organiser, or add to its roll."""
+        planned = self.plan.activities.get((name, day))
+        if planned and not organiser_name:
+            organiser_name = planned["organiser"]  # given on an earlier row of the workbook
+        named = None
+        if organiser_name:
+            named = self.organisers.get(organiser_name) or SimpleNamespace(
+                pk=None,
+                delegation_id=None,  # a new organiser: no town's, nobody's own
+            )
+        stored = self.db_activities.get((name, day))
+        if stored is None:
+            if not permissions.may_change_activity(self.scope, named):
+                self.error(sheet, row.number, "组织单位", _(
+                    "您无权新建该活动：组织单位须为您所在单位（系统中已有的组织单位）"
+                ))  # fmt: skip
+            return named
+        _stored_kind, organiser_id = stored
+        owner = next(
+            (o for o in self.organisers.values() if o.pk == organiser_id), None
+        ) if organiser_id else None  # fmt: skip
+        if not permissions.may_change_activity(self.scope, owner):
+            self.error(sheet, row.number, "活动名称", _(
+                "系统中已有该活动（活动名称、日期），不是您所在单位组织的，"
+                "您无权修改或登记其参加情况"
+            ))  # fmt: skip
+        elif (
+            named is not None
+            and named.pk != organiser_id
+            and not permissions.may_change_activity(self.scope, named)
+        ):
+            self.error(sheet, row.number, "组织单位", _("您无权把活动改由该组织单位组织"))
+        return owner
+
     def _content(self, sheet, row, column, store: dict, key, content):
         """Free text of a record given on several rows: the first non-empty is kept."""
         kept = store.get(key)
@@ -608,7 +711,9 @@ class Validator:
         phone = self.opt_text(row, "选民电话")
         method = self.choice(sheet, row, "联系方式", S.CONTACT_METHODS, "")
         content = self.opt_text(row, "内容")
-        if self._row_failed or not self.check_deputy(sheet, row, "代表编号", code, day, "日期"):
+        if self._row_failed or not self.check_deputy(
+            sheet, row, "代表编号", code, day, "日期", may=permissions.may_record_communication
+        ):
             return
         self._content(sheet, row, "内容", self.plan.communications, (code, day, method), content)
         key = (code, voter, phone, day, method)
@@ -629,7 +734,12 @@ class Validator:
         if member == code:
             self.error(sheet, row.number, "代表编号", _("常委会组成人员不能联系自己"))
             return
-        ok = self.check_deputy(sheet, row, "常委会组成人员编号", member, day, "日期")
+        ok = self.check_deputy(
+            sheet, row, "常委会组成人员编号", member, day, "日期",
+            may=permissions.may_record_liaison,
+            refusal=_("只有人事代表工委工作人员或该常委会组成人员本人可以登记联系代表记录"),
+        )  # fmt: skip
+        # The deputy contacted may be any deputy of the term, as on the page.
         ok = self.check_deputy(sheet, row, "代表编号", code, day, "日期") and ok
         if not ok:
             return
@@ -652,6 +762,18 @@ class Validator:
         self._content(sheet, row, "内容", self.plan.liaisons, key, content)
 
     def validate_proposals(self, sheet, row):
+        # Refused before any cell is read or compared with what is stored: the preview must
+        # not tell town staff whether a guessed title or 满意度 is the stored one.
+        if not permissions.may_change_proposal(self.scope):
+            self.error(sheet, row.number, "编号", _(
+                "议案建议由人事代表工委登记和修改，您无权导入议案建议"
+            ))  # fmt: skip
+            return
+        if text(row.values.get("满意度")) and not permissions.may_import_evaluation(self.scope):
+            self.error(sheet, row.number, "满意度", _(
+                "满意度由领衔代表本人评价，只有人事代表工委可以导入历史评价"
+            ))  # fmt: skip
+            return
         number = self.req_text(sheet, row, "编号")
         kind = self.choice(sheet, row, "类型", S.PROPOSAL_KINDS, required=True)
         title = self.req_text(sheet, row, "标题")
@@ -703,7 +825,9 @@ class Validator:
         code = self.req_text(sheet, row, "代表编号")
         form = self.choice(sheet, row, "形式", S.REPORT_FORMS, "")
         summary = self.opt_text(row, "内容摘要")
-        if self._row_failed or not self.check_deputy(sheet, row, "代表编号", code, day, "日期"):
+        if self._row_failed or not self.check_deputy(
+            sheet, row, "代表编号", code, day, "日期", may=permissions.may_record_report
+        ):
             return
         key = (code, day, form)
         if key in self.plan.reports and (not summary or summary == self.plan.reports[key]):
