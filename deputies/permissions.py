@@ -100,9 +100,10 @@ def may_record_communication(who, deputy) -> bool:
 
 
 def may_record_liaison(who, member) -> bool:
-    """联系代表: office staff for any SC member; an SC member for themself. Town staff never."""
+    """联系代表 of `member`, who must be an SC member: office staff for any; an SC member for
+    themself. Town staff never."""
     scope = _scope(who)
-    return _office(scope) or member.pk in scope.deputy_ids
+    return member.is_sc_member and (_office(scope) or member.pk in scope.deputy_ids)
 
 
 def may_change_proposal(who) -> bool:

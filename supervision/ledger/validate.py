@@ -736,7 +736,8 @@ class Validator:
             return
         ok = self.check_deputy(
             sheet, row, "常委会组成人员编号", member, day, "日期",
-            may=permissions.may_record_liaison,
+            # A member who is not an SC member is reported below, as such.
+            may=lambda scope, m: not m.is_sc_member or permissions.may_record_liaison(scope, m),
             refusal=_("只有人事代表工委工作人员或该常委会组成人员本人可以登记联系代表记录"),
         )  # fmt: skip
         # The deputy contacted may be any deputy of the term, as on the page.

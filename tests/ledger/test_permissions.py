@@ -354,8 +354,7 @@ def test_pages_querysets_agree_with_the_permission_functions(world, role, term):
         assert permissions.may_record_speech(user, deputy) == (code in editable), code
         assert permissions.may_record_communication(user, deputy) == (code in communication)
         assert permissions.may_record_report(user, deputy) == (code in reports), code
-        if deputy.is_sc_member:
-            assert permissions.may_record_liaison(user, deputy) == (code in members), code
+        assert permissions.may_record_liaison(user, deputy) == (code in members), code
     activities = set(activities_editable_by(user).values_list("name", flat=True))
     for activity in Activity.objects.select_related("organiser"):
         allowed = permissions.may_change_activity(user, activity.organiser)
