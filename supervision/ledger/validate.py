@@ -366,6 +366,7 @@ class Validator:
                 "name", "pk", "delegation_id"
             )
         }
+        self.organisers_by_pk = {o.pk: o for o in self.organisers.values()}
         self.db_meetings, self.db_activities, self.db_groups = {}, {}, {}
         if self.term is None:
             return
@@ -376,10 +377,10 @@ class Validator:
             )
         )
         self.db_activities = {
-            (name, day): (kind, organiser_id)
-            for name, day, kind, organiser_id in Activity.objects.filter(
-                term=self.term
-            ).values_list("name", "date", "type", "organiser_id")
+            (name, day): organiser_id
+            for name, day, organiser_id in Activity.objects.filter(term=self.term).values_list(
+                "name", "date", "organiser_id"
+            )
         }
         self.db_groups = dict(
             DeputyGroup.objects.filter(term=self.term).values_list("name", "delegation__name")
@@ -623,7 +624,7 @@ class Validator:
         status = self.choice(sheet, row, "参加情况", S.ATTENDANCE, PRESENT)
         if self._row_failed:
             return
-        owner = self.activity_owner(sheet, row, name, day, kind, organiser)
+        owner = self.activity_owner(sheet, row, name, day, organiser)
         if self._row_failed:
             return
         codes = self.codes(
@@ -660,7 +661,7 @@ class Validator:
             else:
                 self.duplicate(sheet, row, key)
 
-    def activity_owner(self, sheet, row, name, day, kind, organiser_name):
+    def activity_owner(self, sheet, row, name, day, organiser_name):
         """The organiser deciding who may change the activity and its roll; a row error when
         the importer may not create it, change its type or organiser, or add to its roll."""
         planned = self.plan.activities.get((name, day))
@@ -672,17 +673,14 @@ class Validator:
                 pk=None,
                 delegation_id=None,  # a new organiser: no town's, nobody's own
             )
-        stored = self.db_activities.get((name, day))
-        if stored is None:
+        if (name, day) not in self.db_activities:
             if not permissions.may_change_activity(self.scope, named):
                 self.error(sheet, row.number, "组织单位", _(
                     "您无权新建该活动：组织单位须为您所在单位（系统中已有的组织单位）"
                 ))  # fmt: skip
             return named
-        _stored_kind, organiser_id = stored
-        owner = next(
-            (o for o in self.organisers.values() if o.pk == organiser_id), None
-        ) if organiser_id else None  # fmt: skip
+        organiser_id = self.db_activities[(name, day)]
+        owner = self.organisers_by_pk.get(organiser_id)
         if not permissions.may_change_activity(self.scope, owner):
             self.error(sheet, row.number, "活动名称", _(
                 "系统中已有该活动（活动名称、日期），不是您所在单位组织的，"

@@ -375,3 +375,28 @@ def client_status(user, url):
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client.get(url).status_code
+
+
+def test_town_staff_checks_do_not_grow_queries_with_rows(world):
+    """The permission checks read what they need once (organisers, meetings, activities)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(n):
+        sheets = {
+            "履职活动": [["活动名称", "活动类型", "日期", "代表编号", "组织单位"]]
+            + [[f"活动{i}", "专题调研", "2024-04-01", "D001", "嘉定镇人大"] for i in range(n)]
+            + [["本镇专题调研", "专题调研", "2024-03-05", "D002", ""]] * n,
+            "大会会议": [["会议名称", "会议类型", "日期", "代表编号", "出席情况"]]
+            + [[MEETING, "全体会议", "2024-01-10", "D001", "出席"]] * n,
+            "联系选民": [["日期", "代表编号", "选民姓名"]]
+            + [["2024-04-01", "D002", f"选民{i}"] for i in range(n)],
+        }
+        town = world["town"]
+        with CaptureQueriesContext(connection) as captured:
+            result = import_ledger(workbook_bytes(sheets), "第七届", dry_run=True, importer=town)
+        assert result.errors == [], [str(e) for e in result.errors]
+        return len(captured)
+
+    queries(1)  # the importer's roles are read once and kept on the user
+    assert queries(5) == queries(40)
