@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from deputies import permissions
 from deputies.scopes import deputies_editable_by
 from supervision import closing
 
@@ -143,7 +144,7 @@ def set_attendance(
     A mark backed by approved leave changes only with confirm_leave (else ApprovedLeaveError);
     the leave request is then cancelled. Returns the Attendance row, or None when cleared.
     """
-    if not deputies_editable_by(user).filter(pk=deputy.pk).exists():
+    if not permissions.may_record_attendance(user, deputy):
         raise ValidationError(_("您无权登记该代表的出席情况。"))
     if status != UNMARKED and status not in AttendanceStatus.values:
         raise ValidationError(_("出席情况须为出席、请假或缺席。"))
@@ -285,7 +286,7 @@ def sg_decide(user, leave: LeaveRequest, approve: bool, comment: str = "") -> Le
 
 def _check_speech(user, speech: Speech) -> None:
     meeting, deputy = speech.meeting, speech.deputy
-    if not deputies_editable_by(user).filter(pk=deputy.pk).exists():
+    if not permissions.may_record_speech(user, deputy):
         raise ValidationError({"deputy": _("您无权登记该代表的发言。")})
     if meeting.kind != Meeting.Kind.DELEGATION:
         raise ValidationError({"meeting": _("大会发言只登记在代表团会议上。")})

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from deputies import privacy
+from deputies import permissions, privacy
 from deputies.models import Constituent, Delegation, Deputy, DeputyGroup, Organiser, Role
 from deputies.scopes import (
     activities_editable_by,
@@ -265,7 +265,12 @@ def activity_detail(request, pk):
 
 
 def _editable_activity(request, pk):
-    return get_object_or_404(activities_editable_by(request.user), pk=pk)
+    """An activity whose roll the user may change (deputies.permissions, as the import)."""
+    qs = activities_visible_to(request.user).select_related("organiser")
+    activity = get_object_or_404(qs, pk=pk)
+    if not permissions.may_change_activity(request.user, activity.organiser):
+        raise Http404
+    return activity
 
 
 @_any_role
@@ -702,9 +707,9 @@ def liaison_create(request):
 
 @_any_role
 def liaison_delete(request, pk):
-    item = get_object_or_404(
-        LiaisonCommunication.objects.filter(member__in=_liaison_members(request.user)), pk=pk
-    )
+    item = get_object_or_404(_visible_liaisons(request.user).select_related("member"), pk=pk)
+    if not permissions.may_record_liaison(request.user, item.member):
+        raise Http404
     return confirm_delete(
         request,
         item,

@@ -13,7 +13,7 @@ from jdrenda import listing
 from jdrenda.todo import todo_items
 from jdrenda.views import apply_errors, confirm_delete, form_page
 
-from . import forms, privacy, selectors, services
+from . import forms, permissions, privacy, selectors, services
 from .models import (
     MAX_LIAISON_DEPUTIES,
     MIN_LIAISON_DEPUTIES,
@@ -119,9 +119,12 @@ def _visible(request, pk) -> Deputy:
     return get_object_or_404(qs, pk=pk)
 
 
-def _editable(request, pk) -> Deputy:
-    qs = deputies_editable_by(request.user).select_related("term", "delegation", "group")
-    return get_object_or_404(qs, pk=pk)
+def _editable(request, pk, may=permissions.may_change_deputy) -> Deputy:
+    """A deputy whose records (of the kind `may` answers for) the user may change; else 404."""
+    deputy = _visible(request, pk)
+    if not may(request.user, deputy):
+        raise Http404
+    return deputy
 
 
 def _year(request, deputy=None) -> int:
@@ -308,10 +311,10 @@ def service_create(request, pk):
     )
 
 
-def _own_record(request, model, pk):
+def _own_record(request, model, pk, may=permissions.may_change_deputy):
     """A record of a deputy the user may edit (404 otherwise)."""
     record = get_object_or_404(model.objects.select_related("deputy__term"), pk=pk)
-    _editable(request, record.deputy_id)
+    _editable(request, record.deputy_id, may)
     return record
 
 
@@ -345,7 +348,7 @@ def service_delete(request, pk):
 
 @login_required
 def suspension_create(request, pk):
-    deputy = _editable(request, pk)
+    deputy = _editable(request, pk, permissions.may_change_suspension)
     form = forms.SuspensionForm(request.POST or None, instance=Suspension(deputy=deputy))
     return _form_page(
         request,
@@ -360,7 +363,7 @@ def suspension_create(request, pk):
 
 @login_required
 def suspension_edit(request, pk):
-    suspension = _own_record(request, Suspension, pk)
+    suspension = _own_record(request, Suspension, pk, permissions.may_change_suspension)
     form = forms.SuspensionForm(request.POST or None, instance=suspension)
     return _form_page(
         request,
@@ -375,7 +378,7 @@ def suspension_edit(request, pk):
 
 @login_required
 def suspension_delete(request, pk):
-    suspension = _own_record(request, Suspension, pk)
+    suspension = _own_record(request, Suspension, pk, permissions.may_change_suspension)
     return _confirm_delete(
         request,
         suspension,

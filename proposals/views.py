@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deputies import permissions
 from deputies.models import Role
 from deputies.scopes import proposals_visible_to, user_scope
 from jdrenda import todo
@@ -43,7 +44,7 @@ def _is_office(user) -> bool:
 
 
 def _require_office(user):
-    if not _is_office(user):
+    if not permissions.may_change_proposal(user):
         raise Http404
 
 

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deputies import permissions
 from deputies.models import Delegation, Role
-from deputies.scopes import deputies_visible_to, records_editable_by, records_visible_to, user_scope
+from deputies.scopes import deputies_visible_to, records_visible_to, user_scope
 from jdrenda import listing
 from jdrenda.views import confirm_delete, form_page
 
@@ -118,8 +119,11 @@ def report_create(request):
 
 
 def _editable_report(request, pk):
-    reports = records_editable_by(request.user, ConstituencyReport.objects.all())
-    return get_object_or_404(reports, pk=pk)
+    reports = records_visible_to(request.user, ConstituencyReport.objects.select_related("deputy"))
+    report = get_object_or_404(reports, pk=pk)
+    if not permissions.may_record_report(request.user, report.deputy):  # as the import
+        raise Http404
+    return report
 
 
 @login_required

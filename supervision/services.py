@@ -17,12 +17,10 @@ UPLOAD_MAX_AGE_SECONDS = 24 * 60 * 60  # an upload never confirmed is dropped af
 
 
 def import_ledger(
-    source, term_name: str, *, dry_run=False, user=None, delegation_ids=None
+    source, term_name: str, *, dry_run=False, user=None, importer=None
 ) -> LedgerResult:
     """Import a ledger workbook; see supervision.ledger.import_ledger."""
-    result = _import_ledger(
-        source, term_name, dry_run=dry_run, user=user, delegation_ids=delegation_ids
-    )
+    result = _import_ledger(source, term_name, dry_run=dry_run, user=user, importer=importer)
     if result.applied:
         fill_name_initials()  # imported deputies become searchable by 拼音首字母
         bump_data_version()  # bulk writes send no signals: the dashboard recomputes
@@ -37,7 +35,7 @@ def _preview_path(token: str) -> Path:
     return Path(settings.MEDIA_ROOT) / UPLOAD_DIR / f"{token}.preview.json"
 
 
-def preview_ledger(token: str, term_name: str, *, user=None, delegation_ids=None) -> LedgerResult:
+def preview_ledger(token: str, term_name: str, *, user=None, importer=None) -> LedgerResult:
     """The dry run of a stored upload, parsed once: kept beside the upload and reused while
     no data has changed (the dashboard's data version) for the same term and scope. The
     confirm always validates afresh."""
@@ -45,7 +43,7 @@ def preview_ledger(token: str, term_name: str, *, user=None, delegation_ids=None
     key = {
         "version": data_version(),
         "term": term_name,
-        "scope": sorted(delegation_ids) if delegation_ids is not None else None,
+        "importer": _importer_key(importer),
     }
     kept = _preview_path(token)
     try:
@@ -54,10 +52,22 @@ def preview_ledger(token: str, term_name: str, *, user=None, delegation_ids=None
             return _result_from_json(stored["result"])
     except (OSError, ValueError, KeyError, TypeError):
         pass  # none kept yet, or stale
-    result = import_ledger(path, term_name, dry_run=True, user=user, delegation_ids=delegation_ids)
+    result = import_ledger(path, term_name, dry_run=True, user=user, importer=importer)
     payload = {"key": key, "result": _result_to_json(result)}
     kept.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
     return result
+
+
+def _importer_key(importer) -> list | None:
+    """Who the kept preview was checked for: the user and the scope their rows had to meet
+    (a role given or taken away since then makes it stale)."""
+    if importer is None:
+        return None
+    from deputies.scopes import user_scope
+
+    scope = user_scope(importer)
+    return [importer.pk, *(sorted(getattr(scope, name)) for name in (
+        "roles", "delegation_ids", "organiser_ids", "deputy_ids"))]  # fmt: skip
 
 
 def _result_to_json(result: LedgerResult) -> dict:

@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
-from deputies.models import Role
-from deputies.scopes import can_import_ledger, user_scope
+from deputies.scopes import can_import_ledger
 
 from .ledger.forms import LedgerUploadForm
 from .ledger_template import template_bytes
@@ -40,12 +39,6 @@ UPLOAD_ENVELOPE_BYTES = 64 * 1024
 def _require_importer(user):
     if not can_import_ledger(user):
         raise PermissionDenied
-
-
-def _delegation_scope(user):
-    """None for office staff (every deputy); town staff only their own delegations."""
-    scope = user_scope(user)
-    return None if scope.has(Role.OFFICE_STAFF) else scope.town_staff_delegation_ids
 
 
 @csrf_exempt  # the CSRF middleware would read the whole body; _upload_form checks CSRF after
@@ -111,11 +104,11 @@ def ledger_preview(request, token):
     if path is None:
         raise Http404
     term_name = uploads[token]
-    scope = _delegation_scope(request.user)
+    # Each row must meet the pages' rules for this user (deputies.permissions).
     if request.method == "POST":  # the confirm validates afresh against the data as it is now
-        result = import_ledger(path, term_name, user=request.user, delegation_ids=scope)
+        result = import_ledger(path, term_name, user=request.user, importer=request.user)
     else:  # the preview is parsed once per upload and kept
-        result = preview_ledger(token, term_name, user=request.user, delegation_ids=scope)
+        result = preview_ledger(token, term_name, user=request.user, importer=request.user)
     if result.applied:
         discard_ledger_upload(token)
         uploads.pop(token, None)
@@ -146,9 +139,7 @@ def ledger_issues(request, token):
     uploads = request.session.get(SESSION_KEY, {})
     if token not in uploads or ledger_upload_path(token) is None:
         raise Http404
-    result = preview_ledger(
-        token, uploads[token], user=request.user, delegation_ids=_delegation_scope(request.user)
-    )
+    result = preview_ledger(token, uploads[token], user=request.user, importer=request.user)
     return FileResponse(
         io.BytesIO(ledger_issues_workbook(result)),
         as_attachment=True,

@@ -14,17 +14,19 @@ __all__ = ["Issue", "LedgerResult", "SheetStats", "import_ledger"]
 
 
 def import_ledger(
-    source, term_name: str, *, dry_run=False, user=None, delegation_ids=None
+    source, term_name: str, *, dry_run=False, user=None, importer=None
 ) -> LedgerResult:
     """Import a ledger workbook (a path, bytes or a file object) into the term `term_name`.
 
     With errors nothing is saved. `dry_run` validates and counts, then rolls back.
-    `delegation_ids` (town staff) limits the rows to deputies of those delegations.
+    `importer` is the user whose permissions (deputies.permissions) each row must meet: the
+    uploader in the browser; None on the command line, which imports as office staff.
+    `user` is who the history names.
     """
     sheets, errors, warnings = read_workbook_with_warnings(source)
     if errors and not sheets:
         return LedgerResult(term_name=term_name, errors=errors, warnings=warnings)
-    plan, result = Validator(sheets, term_name, delegation_ids).run()
+    plan, result = Validator(sheets, term_name, importer).run()
     result.errors[:0] = errors
     result.warnings[:0] = warnings
     for warning in warnings:  # a hidden column, a header below row 1: counted with its sheet

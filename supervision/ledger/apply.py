@@ -573,11 +573,23 @@ class Applier:
         for proposal_id, unit_id in remove:
             through.objects.filter(proposal_id=proposal_id, handlingunit_id=unit_id).delete()
         through.objects.bulk_create(add, batch_size=BATCH)
-        # Satisfaction: a blank cell leaves any evaluation the deputy made alone.
+        # Satisfaction: historic evaluations, imported by office staff only (the validator
+        # refuses the column to anyone else). A blank cell leaves any evaluation alone, and
+        # the lead deputy's own (evaluated_by set, made on the proposal page) is never
+        # overwritten: a different value is a row error.
         evaluations = {
             e.proposal_id: e for e in ProposalEvaluation.objects.filter(proposal__term=term)
         }
         by_pk = {proposals[n].pk: n for n in plan.proposals}
+        for number in self.keys(S.PROPOSALS):
+            own = evaluations.get(proposals[number].pk)
+            wanted = plan.proposals[number]["satisfaction"]
+            if own and own.evaluated_by_id and wanted and own.overall != wanted:
+                self.result.errors.append(Issue(
+                    S.PROPOSALS, self.plan.rows.get((S.PROPOSALS, number), 0), "满意度",
+                    _("领衔代表已在系统中评价（%(value)s），导入不能覆盖") % {
+                        "value": own.get_overall_display()},
+                ))  # fmt: skip
         eval_status = self.upsert(
             ProposalEvaluation,
             evaluations,

@@ -6,10 +6,12 @@ suspensions, groups) so the number of queries does not grow with the number of r
 
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, Meeting, Speech
+from deputies import permissions
 from deputies.models import (
     Constituent,
     Delegation,
@@ -108,6 +110,10 @@ class DeputyInfo:
     periods: dict = field(default_factory=dict)  # start -> end (None = in office)
     suspensions: dict = field(default_factory=dict)  # start -> end
     in_db: bool = False
+    # What deputies.permissions asks: the ids of the deputy, its delegation and its group.
+    pk: int | None = None
+    delegation_id: int | None = None
+    group_id: int | None = None
 
 
 @dataclass
@@ -140,15 +146,14 @@ class Plan:
 
 
 class Validator:
-    def __init__(self, sheets: dict[str, Sheet], term_name: str, delegation_ids=None):
+    def __init__(self, sheets: dict[str, Sheet], term_name: str, importer=None):
         self.sheets = sheets
         self.plan = Plan(term_name=term_name.strip())
         self.result = LedgerResult(term_name=self.plan.term_name)
-        self.allowed_delegations = None
-        if delegation_ids is not None:
-            self.allowed_delegations = set(
-                Delegation.objects.filter(pk__in=delegation_ids).values_list("name", flat=True)
-            )
+        # Whose permissions apply, row by row (deputies.permissions): the uploader in the
+        # browser; the command line imports as office staff.
+        self.scope = permissions.COMMAND_LINE if importer is None else importer
+        self.delegation_ids = dict(Delegation.objects.values_list("name", "pk"))
         self.deputies: dict[str, DeputyInfo] = {}
         self._row_failed = False
         self.failed_codes: set = set()  # roster rows in error, by code
@@ -245,8 +250,12 @@ class Validator:
 
     # -- deputies -------------------------------------------------------------------------
 
-    def check_deputy(self, sheet, row: Row, column, code, on_date, date_column, who="") -> bool:
-        """The code exists for the term, is in the user's scope and in office on the date."""
+    def check_deputy(
+        self, sheet, row: Row, column, code, on_date, date_column, who="", may=None, refusal=""
+    ) -> bool:
+        """The code exists for the term, `may(scope, deputy)` (deputies.permissions) lets the
+        importer write this record for it, and it is in office on the date. `refusal` says why
+        not; by default, that the deputy is of another delegation."""
         info = self.deputies.get(code)
         prefix = f"{who}「{code}」：" if who else ""
         if info is None and code in self.failed_codes:
@@ -258,15 +267,11 @@ class Validator:
                 sheet, row.number, column, prefix + _("代表编号不存在：%(code)s") % {"code": code}
             )
             return False
-        if self.allowed_delegations is not None and info.delegation not in self.allowed_delegations:
-            self.error(
-                sheet,
-                row.number,
-                column,
-                prefix
-                + _("代表 %(code)s 属于代表团「%(delegation)s」，您无权导入其他代表团代表的记录")
-                % {"code": code, "delegation": info.delegation},
-            )
+        if may is not None and not may(self.scope, info):
+            refusal = refusal or _(
+                "代表 %(code)s 属于代表团「%(delegation)s」，您无权导入其他代表团代表的记录"
+            ) % {"code": code, "delegation": info.delegation}
+            self.error(sheet, row.number, column, prefix + refusal)
             return False
         if on_date is None:
             return True
@@ -290,14 +295,15 @@ class Validator:
             )
         return True
 
-    def codes(self, sheet, row: Row, cell: str, on_date) -> list[str]:
+    def codes(self, sheet, row: Row, cell: str, on_date, may) -> list[str]:
         """A roll's 代表编号 cell may list several deputies (、 , ， ; ；): each is checked."""
         codes = list(dict.fromkeys(norm_code(part) for part in S.split_multi(cell)))
         several = len(codes) > 1
         for code in codes:
             self.check_deputy(
-                sheet, row, "代表编号", code, on_date, "日期", who=_("代表") if several else ""
-            )
+                sheet, row, "代表编号", code, on_date, "日期", who=_("代表") if several else "",
+                may=may,
+            )  # fmt: skip
         return codes
 
     # -- the workbook ---------------------------------------------------------------------
@@ -387,7 +393,7 @@ class Validator:
                 continue
             self.first_time(sheet, row, name)
             self.plan.terms[name] = (start, end)
-        if self.allowed_delegations is not None and self.plan.terms:
+        if not permissions.may_change_term(self.scope) and self.plan.terms:
             existing = dict(
                 (name, (start, end))
                 for name, start, end in Term.objects.filter(name__in=self.plan.terms).values_list(
@@ -422,20 +428,45 @@ class Validator:
 
     def load_deputies(self):
         self.db_deputy_groups = {}  # code -> its group's name ("" for none)
+        # Organisers by name, and the term's meetings and activities as stored: whether the
+        # importer may create or change them (deputies.permissions) depends on what exists.
+        self.organisers = {
+            name: SimpleNamespace(pk=pk, delegation_id=delegation_id)
+            for name, pk, delegation_id in Organiser.objects.values_list(
+                "name", "pk", "delegation_id"
+            )
+        }
+        self.organisers_by_pk = {o.pk: o for o in self.organisers.values()}
+        self.db_meetings, self.db_activities, self.db_groups = {}, {}, {}
         if self.term is None:
-            self.db_groups = {}
             return
+        self.db_meetings = dict(
+            ((name, day), kind)
+            for name, day, kind in Meeting.objects.filter(term=self.term).values_list(
+                "name", "date", "kind"
+            )
+        )
+        self.db_activities = {
+            (name, day): organiser_id
+            for name, day, organiser_id in Activity.objects.filter(term=self.term).values_list(
+                "name", "date", "organiser_id"
+            )
+        }
         self.db_groups = dict(
             DeputyGroup.objects.filter(term=self.term).values_list("name", "delegation__name")
         )
         # Stored codes are compared as the workbook's are: NFKC, trimmed.
-        for raw, delegation, is_sc, group in Deputy.objects.filter(term=self.term).values_list(
-            "code", "delegation__name", "is_sc_member", "group__name"
-        ):
-            self.deputies[norm_code(raw)] = DeputyInfo(
-                norm_code(raw), delegation, is_sc, in_db=True
-            )
-            self.db_deputy_groups[norm_code(raw)] = group or ""
+        stored = Deputy.objects.filter(term=self.term).values_list(
+            "pk", "code", "delegation__name", "delegation_id", "group_id", "is_sc_member",
+            "group__name",
+        )  # fmt: skip
+        for pk, raw, delegation, delegation_id, group_id, is_sc, group in stored:
+            code = norm_code(raw)
+            self.deputies[code] = DeputyInfo(
+                code, delegation, is_sc, in_db=True, pk=pk, delegation_id=delegation_id,
+                group_id=group_id,
+            )  # fmt: skip
+            self.db_deputy_groups[code] = group or ""
         for raw, start, end in ServicePeriod.objects.filter(deputy__term=self.term).values_list(
             "deputy__code", "start_date", "end_date"
         ):
@@ -499,16 +530,19 @@ class Validator:
                     )
             if end and end < start:
                 self.error(sheet, row.number, "任职结束日期", _("任职结束日期早于任职开始日期"))
-            if self.allowed_delegations is not None:
-                known = self.deputies.get(code)
-                for name in {delegation, known.delegation if known else delegation}:
-                    if name not in self.allowed_delegations:
-                        self.error(
-                            sheet,
-                            row.number,
-                            "代表团",
-                            _("您无权导入代表团「%(name)s」的代表") % {"name": name},
-                        )
+            known = self.deputies.get(code)
+            target = self.delegation_ids.get(delegation)  # None: a delegation not yet stored
+            subject = known or SimpleNamespace(delegation_id=target)
+            if not permissions.may_change_deputy(self.scope, subject, target):
+                refused = delegation
+                if known is not None and not permissions.may_change_deputy(self.scope, known):
+                    refused = known.delegation
+                self.error(
+                    sheet,
+                    row.number,
+                    "代表团",
+                    _("您无权导入代表团「%(name)s」的代表") % {"name": refused},
+                )
             if group:
                 owner = plan.groups.get(group) or self.db_groups.get(group)
                 if owner and owner != delegation:
@@ -560,7 +594,8 @@ class Validator:
             info = self.deputies.get(code)
             if info is None:
                 info = self.deputies[code] = DeputyInfo(code, delegation, is_sc)
-            info.delegation = delegation
+            info.delegation, info.delegation_id = delegation, target
+            info.group_id = self._group_id(group) if group else None
             info.is_sc_member = plan.deputies[code]["is_sc"]
             info.periods[start] = end
         # Overlapping periods of one deputy would make its time in office ambiguous.
@@ -571,6 +606,15 @@ class Validator:
                 if e1 is None or e1 >= s2:
                     number = period_rows.get((code, s2)) or period_rows.get((code, _s1), 1)
                     self.error(sheet, number, "任职开始日期", _("该代表的任职期间相互重叠"))
+
+    def _group_id(self, name):
+        if not hasattr(self, "_group_ids"):
+            self._group_ids = dict(
+                DeputyGroup.objects.filter(term=self.term).values_list("name", "pk")
+                if self.term
+                else ()
+            )
+        return self._group_ids.get(name)
 
     def validate_suspensions(self):
         sheet = S.SUSPENSIONS
@@ -585,8 +629,9 @@ class Validator:
                 known = self.deputies.get(code)
                 if end is None and known is not None and start in known.suspensions:
                     end = known.suspensions[start]  # blank keeps the stored end
+            may = permissions.may_change_suspension
             if self._row_failed or not self.check_deputy(
-                sheet, row, "代表编号", code, None, "开始日期"
+                sheet, row, "代表编号", code, None, "开始日期", may=may
             ):
                 continue
             if end and end < start:
@@ -612,9 +657,22 @@ class Validator:
         reason = self.choice(
             sheet, row, "请假事由", {**S.LEAVE_REASONS, **S.LEAVE_REASON_ALIASES}, ""
         )
-        codes = self.codes(sheet, row, code, day)
+        codes = self.codes(sheet, row, code, day, permissions.may_record_attendance)
         if self._row_failed:
             return
+        if not permissions.may_manage_meetings(self.scope):
+            stored = self.db_meetings.get((name, day))
+            if stored is None:
+                self.error(sheet, row.number, "会议名称", _(
+                    "系统中没有该会议（会议名称、日期）；会议由人事代表工委新建，"
+                    "您只能登记已有会议的出席情况"
+                ))  # fmt: skip
+                return
+            if stored != kind:
+                self.error(sheet, row.number, "会议类型", _(
+                    "与系统中该会议的会议类型不同；会议由人事代表工委修改，您不能修改"
+                ))  # fmt: skip
+                return
         if reason and status != LEAVE:
             self.warn(sheet, row.number, "请假事由", _("不是请假，请假事由不予保存"))
             reason = ""
@@ -643,7 +701,9 @@ class Validator:
         code = self.req_text(sheet, row, "代表编号")
         meeting_name = self.opt_text(row, "会议名称")
         topic = self.opt_text(row, "发言主题")
-        if self._row_failed or not self.check_deputy(sheet, row, "代表编号", code, day, "日期"):
+        if self._row_failed or not self.check_deputy(
+            sheet, row, "代表编号", code, day, "日期", may=permissions.may_record_speech
+        ):
             return
         key = (code, day, meeting_name, topic)
         if key in self.plan.speeches:
@@ -659,7 +719,15 @@ class Validator:
         code = self.req_text(sheet, row, "代表编号")
         organiser = self.opt_text(row, "组织单位")
         status = self.choice(sheet, row, "参加情况", S.ATTENDANCE, KEEP)  # KEEP: 出席 if new
-        codes = self.codes(sheet, row, code, day)
+        if self._row_failed:
+            return
+        owner = self.activity_owner(sheet, row, name, day, organiser)
+        if self._row_failed:
+            return
+        codes = self.codes(
+            sheet, row, code, day,
+            lambda scope, deputy: permissions.may_record_participation(scope, owner, deputy),
+        )  # fmt: skip
         if self._row_failed:
             return
         activity = self.plan.activities.get((name, day))
@@ -694,6 +762,39 @@ class Validator:
                     self.plan.participations[key] = status  # the blank row said nothing
                 self.duplicate(sheet, row, key)
 
+    def activity_owner(self, sheet, row, name, day, organiser_name):
+        """The organiser deciding who may change the activity and its roll; a row error when
+        the importer may not create it, change its type or organiser, or add to its roll."""
+        planned = self.plan.activities.get((name, day))
+        if planned and not organiser_name:
+            organiser_name = planned["organiser"]  # given on an earlier row of the workbook
+        named = None
+        if organiser_name:
+            named = self.organisers.get(organiser_name) or SimpleNamespace(
+                pk=None,
+                delegation_id=None,  # a new organiser: no town's, nobody's own
+            )
+        if (name, day) not in self.db_activities:
+            if not permissions.may_change_activity(self.scope, named):
+                self.error(sheet, row.number, "组织单位", _(
+                    "您无权新建该活动：组织单位须为您所在单位（系统中已有的组织单位）"
+                ))  # fmt: skip
+            return named
+        organiser_id = self.db_activities[(name, day)]
+        owner = self.organisers_by_pk.get(organiser_id)
+        if not permissions.may_change_activity(self.scope, owner):
+            self.error(sheet, row.number, "活动名称", _(
+                "系统中已有该活动（活动名称、日期），不是您所在单位组织的，"
+                "您无权修改或登记其参加情况"
+            ))  # fmt: skip
+        elif (
+            named is not None
+            and named.pk != organiser_id
+            and not permissions.may_change_activity(self.scope, named)
+        ):
+            self.error(sheet, row.number, "组织单位", _("您无权把活动改由该组织单位组织"))
+        return owner
+
     def _content(self, sheet, row, column, store: dict, key, content):
         """Free text of a record given on several rows: the first non-empty is kept."""
         kept = store.get(key)
@@ -709,7 +810,9 @@ class Validator:
         phone = self.opt_text(row, "选民电话")
         method = self.choice(sheet, row, "联系方式", S.CONTACT_METHODS, "")
         content = self.opt_text(row, "内容")
-        if self._row_failed or not self.check_deputy(sheet, row, "代表编号", code, day, "日期"):
+        if self._row_failed or not self.check_deputy(
+            sheet, row, "代表编号", code, day, "日期", may=permissions.may_record_communication
+        ):
             return
         self._content(sheet, row, "内容", self.plan.communications, (code, day, method), content)
         key = (code, voter, phone, day, method)
@@ -730,7 +833,13 @@ class Validator:
         if member == code:
             self.error(sheet, row.number, "代表编号", _("常委会组成人员不能联系自己"))
             return
-        ok = self.check_deputy(sheet, row, "常委会组成人员编号", member, day, "日期")
+        ok = self.check_deputy(
+            sheet, row, "常委会组成人员编号", member, day, "日期",
+            # A member who is not an SC member is reported below, as such.
+            may=lambda scope, m: not m.is_sc_member or permissions.may_record_liaison(scope, m),
+            refusal=_("只有人事代表工委工作人员或该常委会组成人员本人可以登记联系代表记录"),
+        )  # fmt: skip
+        # The deputy contacted may be any deputy of the term, as on the page.
         ok = self.check_deputy(sheet, row, "代表编号", code, day, "日期") and ok
         if not ok:
             return
@@ -753,6 +862,18 @@ class Validator:
         self._content(sheet, row, "内容", self.plan.liaisons, key, content)
 
     def validate_proposals(self, sheet, row):
+        # Refused before any cell is read or compared with what is stored: the preview must
+        # not tell town staff whether a guessed title or 满意度 is the stored one.
+        if not permissions.may_change_proposal(self.scope):
+            self.error(sheet, row.number, "编号", _(
+                "议案建议由人事代表工委登记和修改，您无权导入议案建议"
+            ))  # fmt: skip
+            return
+        if text(row.values.get("满意度")) and not permissions.may_import_evaluation(self.scope):
+            self.error(sheet, row.number, "满意度", _(
+                "满意度由领衔代表本人评价，只有人事代表工委可以导入历史评价"
+            ))  # fmt: skip
+            return
         number = self.req_text(sheet, row, "编号")
         kind = self.choice(sheet, row, "类型", S.PROPOSAL_KINDS, required=True)
         title = self.req_text(sheet, row, "标题")
@@ -805,7 +926,9 @@ class Validator:
         code = self.req_text(sheet, row, "代表编号")
         form = self.choice(sheet, row, "形式", S.REPORT_FORMS, "")
         summary = self.opt_text(row, "内容摘要")
-        if self._row_failed or not self.check_deputy(sheet, row, "代表编号", code, day, "日期"):
+        if self._row_failed or not self.check_deputy(
+            sheet, row, "代表编号", code, day, "日期", may=permissions.may_record_report
+        ):
             return
         key = (code, day, form)
         if key in self.plan.reports and (not summary or summary == self.plan.reports[key]):
