@@ -52,17 +52,23 @@ def set_widths(ws, rows: Iterable[Sequence], minimum: int = 6, maximum: int = 60
         ws.column_dimensions[get_column_letter(index)].width = max(minimum, min(maximum, width + 2))
 
 
-def write_table(ws, header: Sequence[str], rows: Sequence[Sequence], red=None) -> None:
-    """A sheet with a frozen, bold header row. `red(row_index, col_index)` marks cells red."""
+def write_table(
+    ws, header: Sequence[str], rows: Sequence[Sequence], red=None, float_format: str | None = None
+) -> None:
+    """A sheet with a frozen, bold header row. `red(row_index, col_index)` marks cells red;
+    `float_format` is the number format of every float cell (e.g. jdrenda.percent's)."""
     set_widths(ws, [header, *rows])
     ws.freeze_panes = "A2"
     ws.append([cell(ws, h, header=True) for h in header])
     for r, row in enumerate(rows):
-        ws.append([_value(ws, v, bool(red and red(r, c))) for c, v in enumerate(row)])
+        ws.append([_value(ws, v, bool(red and red(r, c)), float_format)
+                   for c, v in enumerate(row)])  # fmt: skip
 
 
-def _value(ws, value, red: bool):
+def _value(ws, value, red: bool, float_format: str | None = None):
     # Plain values are appended as they are (cheap); a cell object only where it matters.
+    if float_format and isinstance(value, float):
+        return cell(ws, value, red=red, number_format=float_format)
     if red or (isinstance(value, str) and value.startswith(FORMULA_PREFIXES)):
         return cell(ws, value, red=red)
     return value
