@@ -257,13 +257,18 @@ def points_view(request):
     return render(request, "supervision/points/list.html", context)
 
 
+def _met_text(status) -> str:
+    """是否达标: 是/否 once the year is judged; 进行中/预警 while it runs."""
+    return {Status.MET: _("是"), Status.SHORTFALL: _("否")}.get(status) or status.label
+
+
 def _points_xlsx(year, rows, weight_list):
     header = [
         _("排名"),
         _("代表编号"),
         _("姓名"),
         _("代表团"),
-        _("达标情况"),
+        _("是否达标"),
         _("未达标项"),
         _("积分"),
     ] + [f"{w.label}（{w.points_text}分）" for w in weight_list]
@@ -273,7 +278,7 @@ def _points_xlsx(year, rows, weight_list):
             r.deputy.code,
             r.deputy.name,
             r.deputy.delegation.name,
-            r.evaluation.overall.label,
+            _met_text(r.evaluation.overall),
             r.evaluation.shortfall_names,
             float(r.score),
         ]
