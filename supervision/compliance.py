@@ -731,6 +731,9 @@ def evaluate_year(
     and proposes no Art. 29 reason (module docstring, "Status as of a date")."""
     rows: list[DeputyEvaluation] = []
     terms = terms_for_year(year, term)
+    if isinstance(deputy_ids, list | tuple) and not deputy_ids:
+        # Nobody in scope (pk__in=[] would make the raw SQL raise EmptyResultSet).
+        return Evaluation(year=year, terms=terms, rows=rows, as_of=as_of)
     for t in terms:
         rows.extend(_evaluate_term_year(year, t, deputy_ids, as_of))
     return Evaluation(year=year, terms=terms, rows=rows, as_of=as_of)
