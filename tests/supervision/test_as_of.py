@@ -12,6 +12,7 @@ import io
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from openpyxl import load_workbook
 
@@ -194,3 +195,35 @@ def test_candidates_page_proposes_nobody_while_the_year_runs(people, client_for,
     today(NEXT_YEAR)
     page = client.get("/supervision/interviews/candidates/?year=2026").content.decode()
     assert "李四" in page
+
+
+def test_dashboard_and_evaluation_page_of_the_running_year(people, client_for, today):
+    cache.clear()
+    client = client_for(people["office"])
+    dashboard = client.get("/dashboard/?year=2026").content.decode()
+    assert "截至 2026-12-03" in dashboard
+    # Both deputies are unfinished: 进行中/预警, none 未达标, nobody proposed for 约谈告诫.
+    assert 'data-stat="open">2<' in dashboard and 'data-stat="shortfall"' not in dashboard
+    assert 'data-stat="candidates">0<' in dashboard
+    evaluation = client.get("/evaluation/?year=2026").content.decode()
+    assert "截至 2026-12-03" in evaluation
+    assert 'data-stat="open">2<' in evaluation and 'data-stat="shortfall"' not in evaluation
+    assert "下载年度履职评价工作簿（按全年评价）" in evaluation
+    today(NEXT_YEAR)
+    dashboard = client.get("/dashboard/?year=2026").content.decode()
+    # Both idle all year: no ART11/ART14 activity and no constituent reached → both proposed.
+    assert 'data-stat="shortfall">2<' in dashboard and 'data-stat="candidates">2<' in dashboard
+    cache.clear()
+
+
+def test_group_page_and_deputy_list_of_the_running_year(people, client_for, today):
+    client = client_for(people["office"])
+    group = people["late"].group
+    page = client.get(f"/supervision/groups/{group.pk}/?year=2026").content.decode()
+    assert "截至 2026-12-03" in page
+    assert 'data-status="shortfall"' not in page and 'data-status="warning"' in page
+    listed = client.get("/deputies/?year=2026&compliance=open").content.decode()
+    assert "张三" in listed and "李四" in listed
+    assert "未达标" not in listed.split("<tbody>")[1]
+    listed = client.get("/deputies/?year=2026&compliance=shortfall").content.decode()
+    assert "张三" not in listed and "李四" not in listed
