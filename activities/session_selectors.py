@@ -246,7 +246,7 @@ def grid_groups(user, session: Session, delegation_id: int | None) -> list[tuple
         groups = groups.filter(delegation_id=delegation_id)
     elif user_scope(user).district_wide or len(user_scope(user).delegation_ids) != 1:
         return []
-    return list(groups.order_by("name").values_list("pk", "name", "delegation__name"))
+    return list(groups.order_by("number", "name").values_list("pk", "name", "delegation__name"))
 
 
 def grid_roll(user, session: Session, dates, delegation_id=None, group_id=None) -> QuerySet:

@@ -1,5 +1,6 @@
 """Terms, delegations, groups, deputies, their time in office, constituents and roles."""
 
+import re
 from datetime import date
 
 from django.conf import settings
@@ -39,6 +40,18 @@ class Term(models.Model):
         return list(range(self.start_date.year, self.end_date.year + 1))
 
     @classmethod
+    def offered_years(cls, today: date | None = None) -> list[int]:
+        """The years a year selector offers: those of the terms that exist, up to this year,
+        newest first (never a year outside every term). One query."""
+        from django.utils import timezone
+
+        this_year = (today or timezone.localdate()).year
+        years = set()
+        for start, end in cls.objects.values_list("start_date", "end_date"):
+            years.update(range(start.year, min(end.year, this_year) + 1))
+        return sorted(years, reverse=True)
+
+    @classmethod
     def for_year(cls, year: int) -> "Term | None":
         return (
             cls.objects.filter(start_date__lte=date(year, 12, 31), end_date__gte=date(year, 1, 1))
@@ -69,8 +82,41 @@ class Delegation(models.Model):
         return self.name
 
 
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}  # fmt: skip
+_NUMERAL = r"[0-9]+|[零〇一二两三四五六七八九十百]+"
+_ORDINAL = re.compile(rf"第({_NUMERAL})")
+_ANY_NUMERAL = re.compile(_NUMERAL)
+
+
+def parse_number(text: str) -> int:
+    """An Arabic or Chinese numeral as an int: "12", "十二", "二十", "一百零五"."""
+    if text.isdigit():
+        return int(text)
+    total = current = 0
+    for ch in text:
+        if ch == "十":
+            total, current = total + (current or 1) * 10, 0
+        elif ch == "百":
+            total, current = total + (current or 1) * 100, 0
+        else:
+            current = _CN_DIGITS[ch]
+    return total + current
+
+
+def group_number(name: str) -> int:
+    """The number in a group's name, for sorting 第二 before 第十: the numeral after 第 (安亭镇
+    第十二代表小组 → 12), else the last numeral in the name (南翔二组 → 2); 0 when none."""
+    match = _ORDINAL.search(name)
+    if match:
+        return parse_number(match.group(1))
+    numerals = _ANY_NUMERAL.findall(name)
+    return parse_number(numerals[-1]) if numerals else 0
+
+
 class DeputyGroup(models.Model):
-    """代表小组, within a delegation, for one term."""
+    """代表小组, within a delegation, for one term. Listed by delegation, then by the number in
+    the name (第一, 第二, …, 第十; text order would put 第三 before 第二), then by name."""
 
     term = models.ForeignKey(
         Term, on_delete=models.PROTECT, related_name="groups", verbose_name=_("届次")
@@ -79,6 +125,8 @@ class DeputyGroup(models.Model):
         Delegation, on_delete=models.PROTECT, related_name="groups", verbose_name=_("代表团")
     )
     name = models.CharField(_("名称"), max_length=80)
+    # group_number(name), kept by save() (and set by the bulk creators): the sort order.
+    number = models.PositiveIntegerField(_("序号"), default=0, editable=False)
     leader = models.ForeignKey(
         "Deputy",
         on_delete=models.SET_NULL,
@@ -92,13 +140,27 @@ class DeputyGroup(models.Model):
     class Meta:
         verbose_name = _("代表小组")
         verbose_name_plural = _("代表小组")
-        ordering = ["delegation__order", "name"]
+        ordering = ["delegation__order", "number", "name"]
         constraints = [
             models.UniqueConstraint(fields=["term", "name"], name="group_unique_name_per_term"),
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A new instance built with a name (also for bulk_create, which skips save()).
+        # (__dict__: a deferred name must not be loaded here, one query per row.)
+        values = self.__dict__
+        if not values.get("number") and values.get("name"):
+            self.number = group_number(values["name"])
+
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.number = group_number(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "number"}
+        super().save(*args, **kwargs)
 
 
 class Organiser(models.Model):

@@ -17,13 +17,15 @@ STATUS_CHOICES = [
     (STATUS_TERMINATED, _("已终止")),
 ]
 STATUS_LABELS = dict(STATUS_CHOICES)
-COMPLIANCE_CHOICES = [("met", _("达标")), ("shortfall", _("未达标"))]
+# As of today (DESIGN "Status as of a date"): a running year has no 未达标, its unfinished
+# deputies are 进行中/预警 ("open").
+COMPLIANCE_CHOICES = [("met", _("达标")), ("shortfall", _("未达标")), ("open", _("进行中/预警"))]
 
 SORTS = {
     "code": "code",
     "name": "name_initials",
     "delegation": "delegation__order",
-    "group": "group__name",
+    "group": "group",  # the groups' own order: delegation, then number (第二 before 第十)
     "status": "status",
 }
 
@@ -97,20 +99,24 @@ def deputy_list(user, filters: DeputyFilters):
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.compliance:
-        met = compliance_by_id(filters.year, qs)
-        wanted = filters.compliance == "met"
-        qs = qs.filter(pk__in=[pk for pk, ok in met.items() if ok == wanted])
+        status = compliance_by_id(filters.year, qs)
+        wanted = {"met": {"met"}, "shortfall": {"shortfall"},
+                  "open": {"in_progress", "warning"}}[filters.compliance]  # fmt: skip
+        qs = qs.filter(pk__in=[pk for pk, s in status.items() if s in wanted])
     return qs
 
 
-def compliance_by_id(year: int, deputies) -> dict[int, bool]:
-    """{deputy id: meets every rule in `year`} for the deputies in office that year."""
-    from supervision.compliance import evaluate_year
+def compliance_by_id(year: int, deputies, today: date | None = None) -> dict:
+    """{deputy id: overall Status in `year` as of today} for the deputies in office that
+    year (达标, 未达标, or 进行中/预警 while the year runs)."""
+    from supervision import compliance
 
     ids = list(deputies.values_list("pk", flat=True))
     if not ids:
         return {}
-    return {row.deputy.pk: row.meets_all for row in evaluate_year(year, deputy_ids=ids).rows}
+    as_of = today or compliance.as_of_today()
+    rows = compliance.evaluate_year(year, deputy_ids=ids, as_of=as_of).rows
+    return {row.deputy.pk: row.overall for row in rows}
 
 
 @dataclass
@@ -121,6 +127,7 @@ class PerformanceFile:
     evaluation: object | None  # DeputyEvaluation, or None when not in office that year
     records: object | None  # DeputyRecords
     rules: list = field(default_factory=list)  # [(RuleResult, [records])]
+    as_of: date | None = None
 
     @property
     def shows_satisfaction(self) -> bool:
@@ -128,21 +135,26 @@ class PerformanceFile:
         return any(p[7] is not None for p in (self.records.proposals if self.records else []))
 
 
-def performance_file(deputy: Deputy, year: int, viewer=None) -> PerformanceFile:
-    """Each rule's achieved/required in `year` with the records behind it, as `viewer` may
-    see them (a proposal's evaluation only where proposals.visibility allows)."""
-    from supervision.compliance import evaluate_year
+def performance_file(
+    deputy: Deputy, year: int, viewer=None, today: date | None = None
+) -> PerformanceFile:
+    """Each rule's achieved/required in `year` as of today, with the records behind it, as
+    `viewer` may see them (a proposal's evaluation only where proposals.visibility allows)."""
+    from supervision import compliance
     from supervision.feedback import collect_records
 
     years = deputy.term.years()
-    rows = evaluate_year(year, term=deputy.term, deputy_ids=[deputy.pk]).rows
+    as_of = today or compliance.as_of_today()
+    rows = compliance.evaluate_year(
+        year, term=deputy.term, deputy_ids=[deputy.pk], as_of=as_of
+    ).rows
     row = rows[0] if rows else None
     records = collect_records(rows, viewer).get(deputy.pk) if row else None
     rules = []
     if row:
         by_rule = records.by_rule if records else {}
         rules = [(result, by_rule.get(result.rule.code, [])) for result in row.results]
-    return PerformanceFile(deputy, year, years, row, records, rules)
+    return PerformanceFile(deputy, year, years, row, records, rules, as_of)
 
 
 def liaison_of(member: Deputy):

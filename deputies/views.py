@@ -142,6 +142,8 @@ def _back(deputy, anchor=""):
 
 @login_required
 def deputy_list(request):
+    from supervision import compliance
+
     _require_roles(request.user)
     filters = selectors.DeputyFilters.from_request(request)
     qs = selectors.deputy_list(request.user, filters)
@@ -189,16 +191,18 @@ def deputy_list(request):
         "groups": DeputyGroup.objects.filter(pk__in=visible.values("group_id")),
         "statuses": selectors.STATUS_CHOICES,
         "compliances": selectors.COMPLIANCE_CHOICES,
-        "years": range(timezone.localdate().year, 2019, -1),
+        "as_of": compliance.as_of_today(),
+        "years": Term.offered_years(),
         "can_create": user_scope(request.user).has(Role.OFFICE_STAFF, Role.TOWN_STAFF),
     }
     return render(request, "deputies/list.html", context)
 
 
-def _compliance_text(met):
-    if met is None:
+def _compliance_text(status):
+    """The overall Status as of today (达标/未达标/进行中/预警), or 不在职."""
+    if status is None:
         return gettext("不在职")
-    return gettext("达标") if met else gettext("未达标")
+    return status.label
 
 
 @login_required

@@ -16,7 +16,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def sort(request, queryset, allowed: dict[str, str], default: str):
-    """Order by `?sort=key` (or `-key`) when key is in `allowed` ({key: ORM field}).
+    """Order by `?sort=key` (or `-key`) when key is in `allowed` ({key: ORM field, or a
+    tuple of fields}).
 
     Returns (queryset, current sort key) so the template can mark the column.
     """
@@ -25,7 +26,8 @@ def sort(request, queryset, allowed: dict[str, str], default: str):
     field = allowed.get(key.lstrip("-"))
     if field is None:
         key, descending, field = default, default.startswith("-"), allowed[default.lstrip("-")]
-    return queryset.order_by(f"-{field}" if descending else field, "pk"), key
+    fields = field if isinstance(field, tuple) else (field,)
+    return queryset.order_by(*(f"-{f}" if descending else f for f in fields), "pk"), key
 
 
 def paginate(request, queryset, per_page: int = PER_PAGE) -> Page:

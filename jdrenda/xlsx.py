@@ -138,10 +138,12 @@ def write_table(
     title: str = "",
     identity_columns: int = 0,
     number_formats: dict[int, str] | None = None,
+    float_format: str | None = None,
 ) -> None:
     """A sheet with a bold header row, frozen with the first `identity_columns` columns, set
     up for printing (print_setup). `red(row_index, col_index)` marks cells red;
-    `number_formats` {column index: format} applies to that column's numbers."""
+    `number_formats` {column index: format} applies to that column's numbers and
+    `float_format` to every float cell (e.g. jdrenda.percent's rates)."""
     widths = table_widths(header, rows)
     print_setup(ws, widths, title=title, title_columns=identity_columns)
     ws.freeze_panes = f"{get_column_letter(identity_columns + 1)}2"
@@ -159,7 +161,13 @@ def write_table(
             ws.row_dimensions[r + 2].height = lines * LINE_HEIGHT
         ws.append(
             [
-                _value(ws, v, bool(red and red(r, c)), formats.get(c), wrap=lines > 1)
+                _value(
+                    ws,
+                    v,
+                    bool(red and red(r, c)),
+                    formats.get(c) or (float_format if isinstance(v, float) else None),
+                    wrap=lines > 1,
+                )
                 for c, v in enumerate(row)
             ]
         )

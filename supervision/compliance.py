@@ -18,6 +18,25 @@ Semantics (DESIGN.md, "The rules"), and the choices made where it is silent:
   constituent on the deputy's own list counts. ART15_SC_LIAISON applies to SC members only.
 - A term rule that is not met is a shortfall (未达标) only in the year in which the term ends;
   before that it is 预警 from the second-to-last year on, and 进行中 earlier.
+
+Status as of a date (DESIGN.md "Status as of a date"). `evaluate_year(..., as_of=None)` is the
+year-end evaluation (the workbook, the feedback sheets): it judges the full year as above.
+Pages pass `as_of=as_of_today()`. When that date is not after the end of the evaluated period
+(31 December, or the term's end if earlier; the last day itself is still running: records of
+that day may still come in) the year is *running* and:
+- an unmet rule is never 未达标: it is 预警 when the deputy is behind the pace, else 进行中;
+- the pace: with `days` the deputy's active days in the rule's period (the year; the term for
+  a term rule) and `done` those up to and including the as-of date, the deputy is expected to
+  have `due = round(required × done / days)` (halves up) by now, and is behind when
+  `achieved < due`. Put the other way: 预警 when what is still missing exceeds the remaining
+  days' share of the requirement. E.g. 0/1 履职学习培训 on 3 December (done 337 of 365 days):
+  due 1 → 预警; on 1 July (182 of 365): due 0 → 进行中. A deputy who took office 13 days ago
+  with 41 days in office in the year: due round(13/41) = 0 → 进行中.
+- ART7 (all meetings on the roll) has no pace: unmet means a meeting on the roll was missed
+  without leave, which no later meeting makes good → 预警.
+- no Art. 29 reason is proposed (the candidates come only from an ended period).
+A year that has ended by the date (as_of ≥ 1 January of the next year) is evaluated exactly as
+the year-end evaluation.
 """
 
 from __future__ import annotations
@@ -30,6 +49,7 @@ from functools import cached_property
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import (
@@ -46,6 +66,11 @@ from proposals.models import Cosignature, Proposal
 
 from .models import ConstituencyReport, GroupAnnualReport
 from .rules import RULES, Art29, Counts, Period, Rule, scaled
+
+
+def as_of_today() -> date:
+    """The as-of date of every page and job: today (a function, so tests can fix it)."""
+    return timezone.localdate()
 
 
 class Status(StrEnum):
@@ -128,6 +153,9 @@ class DeputyEvaluation:
     results: list[RuleResult]
     absences: int = 0
     interview_reasons: list[str] = field(default_factory=list)
+    # Status as of a date: `running` when that date is not after the end of the evaluated period.
+    as_of: date | None = None
+    running: bool = False
 
     @property
     def shortfalls(self) -> list[RuleResult]:
@@ -144,6 +172,42 @@ class DeputyEvaluation:
     @property
     def interview_candidate(self) -> bool:
         return bool(self.interview_reasons)
+
+    @property
+    def open_results(self) -> list[RuleResult]:
+        """In a running year, the unmet rules that would be shortfalls if the period ended now:
+        year rules, and term rules in the term's last year (earlier, a term rule is never a
+        shortfall, DESIGN "Term rules in a year")."""
+        if not self.running:
+            return []
+        last_year = self.year >= self.term.end_date.year
+        return [
+            r
+            for r in self.results
+            if r.status in (Status.IN_PROGRESS, Status.WARNING)
+            and (last_year or r.rule.period == Period.YEAR)
+        ]
+
+    @property
+    def open_names(self) -> str:
+        return "、".join(r.rule.short_name for r in self.open_results)
+
+    @property
+    def warnings(self) -> list[RuleResult]:
+        return [r for r in self.results if r.status == Status.WARNING]
+
+    @property
+    def overall(self) -> Status:
+        """The deputy's status for the year as pages show it: 未达标 (year-end or ended
+        period), else 预警/进行中 while a deciding rule is still open, else 达标."""
+        if self.shortfalls:
+            return Status.SHORTFALL
+        pending = self.open_results
+        if pending:
+            if any(r.status == Status.WARNING for r in pending):
+                return Status.WARNING
+            return Status.IN_PROGRESS
+        return Status.MET
 
     def result(self, code: str) -> RuleResult:
         return next(r for r in self.results if r.rule.code == code)
@@ -169,6 +233,12 @@ class Evaluation:
     year: int
     terms: list[Term]
     rows: list[DeputyEvaluation]
+    as_of: date | None = None  # None: the year-end evaluation
+
+    @property
+    def running(self) -> bool:
+        """The year has not ended as of `as_of`: statuses are as of that date."""
+        return self.as_of is not None and self.as_of <= date(self.year, 12, 31)
 
     @cached_property
     def groups(self) -> list[GroupReportStatus]:
@@ -232,6 +302,10 @@ def active_days(
     return total
 
 
+def _done(services, suspensions, start: date, as_of: date) -> int:
+    return active_days(services, suspensions, start, as_of) if as_of >= start else 0
+
+
 # ---------------------------------------------------------------------------------------------
 # Counting. One aggregate query per kind of record, grouped by deputy, run as plain SQL (the
 # ORM builds it; its per-row converters are skipped: at city scale they cost more than the
@@ -260,7 +334,14 @@ class Context:
     # group); above it, scanning the year is cheaper than a long IN list.
     NARROW_LIMIT = 2000
 
-    def __init__(self, term: Term, year: int, deputies: list[DeputyRef], narrow: bool = False):
+    def __init__(
+        self,
+        term: Term,
+        year: int,
+        deputies: list[DeputyRef],
+        narrow: bool = False,
+        as_of: date | None = None,
+    ):
         self.term, self.year, self.deputies = term, year, deputies
         narrow = narrow and len(deputies) <= self.NARROW_LIMIT
         self.ids = [deputy.pk for deputy in deputies] if narrow else None
@@ -270,6 +351,9 @@ class Context:
         self.term_days = term.days
         self.last_year = year >= term.end_date.year
         self.unmet_term_status = _term_status(False, year, term)
+        # Running: the period (the year, or the term within it) has not ended by `as_of`.
+        self.as_of = as_of
+        self.running = as_of is not None and as_of <= self.term_to_date_end
         self._cache: dict = {}
         self._load_days_in_office()
 
@@ -291,6 +375,10 @@ class Context:
         covers_year = term.start_date <= year_start and term.end_date >= year_end
         whole_from = term.start_date if covers_year else date.min
         self.active_year, self.active_term = [], []
+        # Running year only: active days up to and including the as-of date (the pace).
+        self.done_year: list[int] = []
+        self.done_term: list[int] = []
+        as_of = self.as_of if self.running else None
         for deputy in self.deputies:
             own, off = services.get(deputy.pk, ()), suspensions.get(deputy.pk, ())
             whole = len(own) == 1 and own[0][0] <= whole_from and own[0][1] >= term.end_date
@@ -298,9 +386,19 @@ class Context:
                 # Most deputies: in office the whole term and year, never suspended.
                 self.active_year.append(self.year_days)
                 self.active_term.append(self.term_days)
+                if as_of is not None:
+                    self.done_year.append(_days(year_start, as_of))
+                    self.done_term.append(_days(term.start_date, as_of))
                 continue
             self.active_year.append(active_days(own, off, year_start, year_end))
             self.active_term.append(active_days(own, off, term.start_date, term.end_date))
+            if as_of is not None:
+                self.done_year.append(_done(own, off, year_start, as_of))
+                self.done_term.append(_done(own, off, term.start_date, as_of))
+
+    def done(self, rule: Rule) -> list[int]:
+        """Running year: each deputy's active days of the rule's period up to the as-of date."""
+        return self.done_term if rule.period == Period.TERM else self.done_year
 
     def days(self, rule: Rule) -> tuple[list[int], int]:
         if rule.period == Period.TERM:
@@ -561,6 +659,27 @@ def _evaluate_reach(rule: Rule, ctx: Context) -> list[RuleResult]:
     return results
 
 
+def pace_due(required: int, done: int, days: int) -> int:
+    """What a deputy is expected to have achieved after `done` of `days` active days:
+    round(required × done / days), halves up, in integers."""
+    if days <= 0:
+        return 0
+    return (2 * required * min(done, days) + days) // (2 * days)
+
+
+def _apply_pace(rule: Rule, ctx: Context, results: list[RuleResult]) -> None:
+    """A running period: an unmet rule becomes 预警 when behind the pace, else 进行中; never
+    未达标 (module docstring). Only the unmet results are touched."""
+    active, _ = ctx.days(rule)
+    done = ctx.done(rule)
+    no_pace = rule.counts == Counts.SESSION_ATTENDANCE  # a missed meeting cannot be made good
+    for i, result in enumerate(results):
+        if not result.applies or result.status == Status.MET:
+            continue
+        behind = no_pace or result.achieved < pace_due(result.required, done[i], active[i])
+        result.status = Status.WARNING if behind else Status.IN_PROGRESS
+
+
 EVALUATORS = {
     Counts.SESSION_ATTENDANCE: _evaluate_session,
     Counts.SPEECHES: _evaluate_speeches,
@@ -598,16 +717,26 @@ def terms_for_year(year: int, term: Term | None = None) -> list[Term]:
 
 
 def evaluate_year(
-    year: int, term: Term | None = None, deputy_ids: list[int] | None = None
+    year: int,
+    term: Term | None = None,
+    deputy_ids: list[int] | None = None,
+    as_of: date | None = None,
 ) -> Evaluation:
     """Evaluate every deputy in office at any time in `year` (of `term`, or of every term
     overlapping the year). `deputy_ids` narrows the rows (e.g. to a user's scope) without
-    changing the number of queries."""
+    changing the number of queries.
+
+    `as_of=None` is the year-end evaluation (the full year judged: workbook, feedback sheets).
+    Pages and jobs pass `as_of=as_of_today()`: a period not ended by then shows 进行中/预警
+    and proposes no Art. 29 reason (module docstring, "Status as of a date")."""
     rows: list[DeputyEvaluation] = []
     terms = terms_for_year(year, term)
+    if isinstance(deputy_ids, list | tuple) and not deputy_ids:
+        # Nobody in scope (pk__in=[] would make the raw SQL raise EmptyResultSet).
+        return Evaluation(year=year, terms=terms, rows=rows, as_of=as_of)
     for t in terms:
-        rows.extend(_evaluate_term_year(year, t, deputy_ids))
-    return Evaluation(year=year, terms=terms, rows=rows)
+        rows.extend(_evaluate_term_year(year, t, deputy_ids, as_of))
+    return Evaluation(year=year, terms=terms, rows=rows, as_of=as_of)
 
 
 def _deputies_in_office(term: Term, year: int, deputy_ids) -> list[DeputyRef]:
@@ -634,13 +763,16 @@ def _deputies_in_office(term: Term, year: int, deputy_ids) -> list[DeputyRef]:
 
 
 def _evaluate_term_year(
-    year: int, term: Term, deputy_ids: list[int] | None
+    year: int, term: Term, deputy_ids: list[int] | None, as_of: date | None = None
 ) -> list[DeputyEvaluation]:
     deputies = _deputies_in_office(term, year, deputy_ids)
     if not deputies:
         return []
-    ctx = Context(term, year, deputies, narrow=deputy_ids is not None)
+    ctx = Context(term, year, deputies, narrow=deputy_ids is not None, as_of=as_of)
     by_rule = [EVALUATORS[rule.counts](rule, ctx) for rule in RULES]
+    if ctx.running:
+        for rule, results in zip(RULES, by_rule, strict=True):
+            _apply_pace(rule, ctx, results)
     session = ctx.session()
     reasons = Art29Reasons()
     evaluations = []
@@ -653,8 +785,11 @@ def _evaluate_term_year(
             active_days_term=ctx.active_term[i],
             results=list(results),
             absences=session.get(deputy.pk, (0, 0, 0))[2],
+            as_of=as_of,
+            running=ctx.running,
         )
-        evaluation.interview_reasons = reasons(evaluation)
+        # Art. 29 candidates come only from an ended period (DESIGN "Status as of a date").
+        evaluation.interview_reasons = [] if ctx.running else reasons(evaluation)
         evaluations.append(evaluation)
     return evaluations
 

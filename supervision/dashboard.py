@@ -33,8 +33,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies.models import Term
+from jdrenda.percent import percent
 from proposals.models import Proposal, Satisfaction
 
+from . import compliance
 from .compliance import Status, _rows, evaluate_year
 from .rules import RULES, Period
 
@@ -137,17 +139,28 @@ def connect_signals() -> None:
 
 
 def _pct(part: int, whole: int) -> float | None:
-    return round(part * 100 / whole, 1) if whole else None
+    # The one rounding rule of every percentage shown (jdrenda.percent): half up, 1 decimal.
+    return percent(part, whole)
 
 
-def compute_year_figures(year: int, term: Term, evaluation=None) -> dict:
-    """The compliance figures of one year of a term, from one evaluation."""
-    evaluation = evaluation or evaluate_year(year, term)
+def as_of_key(year: int, as_of: date | None) -> str:
+    """The part of a cache key that depends on the as-of date: a running year's figures
+    change with the day (进行中 turns 预警), an ended year's do not."""
+    if as_of is None or as_of > date(year, 12, 31):
+        return "final"
+    return as_of.isoformat()
+
+
+def compute_year_figures(year: int, term: Term, evaluation=None, as_of: date | None = None) -> dict:
+    """The compliance figures of one year of a term, from one evaluation (as of `as_of`:
+    a running year has no 未达标, its unfinished deputies count as 进行中/预警)."""
+    evaluation = evaluation or evaluate_year(year, term, as_of=as_of)
     n_rules = len(RULES)
     met, applicable = [0] * n_rules, [0] * n_rules
     short, warn = [0] * n_rules, [0] * n_rules
     delegations: dict[int, dict] = {}
-    totals = {"deputies": 0, "met_all": 0, "shortfall": 0, "warning": 0, "candidates": 0}
+    totals = {"deputies": 0, "met_all": 0, "shortfall": 0, "warning": 0, "candidates": 0,
+              "open": 0}  # fmt: skip
     for row in evaluation.rows:
         if row.term.pk != term.pk:
             continue
@@ -183,9 +196,12 @@ def compute_year_figures(year: int, term: Term, evaluation=None) -> dict:
                 has_warn = True
         totals["deputies"] += 1
         d["deputies"] += 1
-        if not has_short:
+        # Running year: a deciding rule still open (进行中/预警) is not yet 全部达标.
+        has_open = not has_short and row.running and bool(row.open_results)
+        if not has_short and not has_open:
             totals["met_all"] += 1
             d["met_all"] += 1
+        totals["open"] += has_open
         totals["shortfall"] += has_short
         totals["warning"] += has_warn
         if row.interview_reasons:
@@ -223,9 +239,12 @@ def compute_year_figures(year: int, term: Term, evaluation=None) -> dict:
     groups = [g for g in evaluation.groups if g.group.term_id == term.pk]
     submitted = sum(1 for g in groups if g.submitted_date is not None)
     late = sum(1 for g in groups if g.submitted_date and g.submitted_date > date(year, 12, 31))
+    running = evaluation.running
     return {
         "year": year,
         "term_id": term.pk,
+        "running": running,
+        "as_of": evaluation.as_of if running else None,
         **totals,
         "met_all_pct": _pct(totals["met_all"], totals["deputies"]),
         "rules": rules,
@@ -235,12 +254,18 @@ def compute_year_figures(year: int, term: Term, evaluation=None) -> dict:
     }
 
 
-def year_figures(year: int, term: Term, version: int | None = None) -> dict:
+def _year_key(year: int, term: Term, version: int, as_of: date | None) -> str:
+    return f"dashboard:year:{term.pk}:{year}:{version}:{as_of_key(year, as_of)}"
+
+
+def year_figures(
+    year: int, term: Term, version: int | None = None, as_of: date | None = None
+) -> dict:
     version = data_version() if version is None else version
-    key = f"dashboard:year:{term.pk}:{year}:{version}"
+    key = _year_key(year, term, version, as_of)
     figures = cache.get(key)
     if figures is None:
-        figures = compute_year_figures(year, term)
+        figures = compute_year_figures(year, term, as_of=as_of)
         cache.set(key, figures, YEAR_TIMEOUT)
     return figures
 
@@ -312,14 +337,11 @@ def compute_proposal_figures(year: int, term: Term, today: date) -> dict:
 
 def available_years(today: date) -> list[int]:
     """Years a term covers, up to this one, newest first."""
-    years = set()
-    for start, end in Term.objects.values_list("start_date", "end_date"):
-        years.update(range(start.year, min(end.year, today.year) + 1))
-    return sorted(years, reverse=True)
+    return Term.offered_years(today)
 
 
 def default_year(today: date | None = None) -> int:
-    return (today or timezone.localdate()).year
+    return (today or compliance.as_of_today()).year
 
 
 def _summary_key(year: int, version: int, today: date) -> str:
@@ -342,7 +364,7 @@ def summary(year: int, today: date | None = None) -> dict:
     recomputation is queued (single-flight: a cache lock, so fifty users opening the page
     start one, not fifty 10-second evaluations). Only when no summary of the year was ever
     computed (or the cache lost it) is it computed inline."""
-    today = today or timezone.localdate()
+    today = today or compliance.as_of_today()
     version = data_version()
     key = _summary_key(year, version, today)
     cached = cache.get(key)
@@ -379,7 +401,7 @@ def run_refresh(year: int) -> None:
     the current figures are already cached (a duplicate or late message); always releases
     the lock, so the next change can queue the next one."""
     try:
-        today, version = timezone.localdate(), data_version()
+        today, version = compliance.as_of_today(), data_version()
         if cache.get(_summary_key(year, version, today)) is None:
             refresh(year, today, version)
     finally:
@@ -388,7 +410,7 @@ def run_refresh(year: int) -> None:
 
 def refresh(year: int, today: date | None = None, version: int | None = None) -> dict:
     """Compute the year's summary now and keep it, also as the year's last known summary."""
-    today = today or timezone.localdate()
+    today = today or compliance.as_of_today()
     version = data_version() if version is None else version
     result = compute_summary(year, today, version)
     cache.set(_summary_key(year, version, today), result, SUMMARY_TIMEOUT)
@@ -402,13 +424,13 @@ def compute_summary(year: int, today: date, version: int) -> dict:
     if term is None:
         result["computed_at"] = timezone.now()
         return result
-    figures = year_figures(year, term, version)
+    figures = year_figures(year, term, version, as_of=today)
     trend = []
     for y in term.years():
         if y > today.year:
             trend.append({"year": y, "future": True})
             continue
-        f = figures if y == year else year_figures(y, term, version)
+        f = figures if y == year else year_figures(y, term, version, as_of=today)
         trend.append(
             {
                 "year": y,
@@ -416,6 +438,8 @@ def compute_summary(year: int, today: date, version: int) -> dict:
                 "deputies": f["deputies"],
                 "met_all_pct": f["met_all_pct"],
                 "shortfall": f["shortfall"],
+                "open": f.get("open", 0),
+                "running": f.get("running", False),
                 "candidates": f["candidates"],
             }
         )
@@ -438,6 +462,6 @@ def prewarm(year: int, evaluation=None) -> None:
         return
     version = data_version()
     if evaluation is not None:
-        key = f"dashboard:year:{term.pk}:{year}:{version}"
+        key = _year_key(year, term, version, evaluation.as_of)
         cache.set(key, compute_year_figures(year, term, evaluation), YEAR_TIMEOUT)
     refresh(year, version=version)

@@ -28,6 +28,10 @@ CHART_LABELS = {
     "none": _("暂无数据"),
 }
 
+# A running year has no 未达标 (DESIGN "Status as of a date"): the deputies not yet meeting
+# every rule are 进行中/预警, and the charts say so.
+RUNNING_LABELS = {"shortfall": _("尚未全部完成")}
+
 HANDLING_LABELS = {
     "on_time": _("按时答复"),
     "late": _("逾期答复"),
@@ -59,8 +63,9 @@ def _charts(summary: dict) -> dict:
     keys = ("name", "met_all", "shortfall", "pct", "url", "met_url", "shortfall_url")
     delegations = [{k: d[k] for k in keys} for d in _delegation_rows(summary)]
     proposals = summary["proposals"]
+    labels = {**CHART_LABELS, **(RUNNING_LABELS if figures.get("running") else {})}
     return {
-        "labels": {key: str(text) for key, text in CHART_LABELS.items()},
+        "labels": {key: str(text) for key, text in labels.items()},
         "rules": [{"name": r["name"], "pct": r["pct"]} for r in figures["rules"]],
         "delegations": delegations,
         "trend": [
@@ -82,12 +87,14 @@ def _delegation_rows(summary: dict) -> list[dict]:
     """The table under the delegation chart: each row with its drill-down links (new dicts:
     the cached summary is shared and stays unchanged)."""
     year, term_id = summary["year"], summary["term"]["id"]
+    # The complement of 全部达标: 未达标 once the year has ended, 进行中/预警 before.
+    not_met = "open" if summary["figures"].get("running") else "shortfall"
     return [
         {
             **d,
             "url": deputy_list_url(year, term_id, d["id"]),
             "met_url": deputy_list_url(year, term_id, d["id"], "met"),
-            "shortfall_url": deputy_list_url(year, term_id, d["id"], "shortfall"),
+            "shortfall_url": deputy_list_url(year, term_id, d["id"], not_met),
         }
         for d in summary["figures"]["delegations"]
     ]

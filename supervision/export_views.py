@@ -13,9 +13,11 @@ from django.views.decorators.http import require_POST
 
 from deputies.models import Term
 from deputies.scopes import can_export_evaluation, user_scope
+from jdrenda.percent import percent
 
+from . import compliance
 from .closing import may_close_years
-from .compliance import evaluate_year
+from .compliance import Status, evaluate_year
 from .export_log import evaluation_description, job_description, log_export
 from .exports import export_filename, write_evaluation_workbook
 from .jobs import start_export_job
@@ -46,16 +48,19 @@ def _year_and_term(request):
 
 @login_required
 def evaluation(request):
-    """The year's figures and the downloads (office staff and leadership)."""
+    """The year's figures as of today (a running year: 进行中/预警, no 未达标 and no
+    candidates) and the downloads, which judge the full year (office staff, leadership)."""
     _require_exporter(request.user)
     year, term = _year_and_term(request)
-    result = evaluate_year(year, term)
-    met_all = sum(1 for row in result.rows if row.meets_all)
+    as_of = compliance.as_of_today()
+    result = evaluate_year(year, term, as_of=as_of)
+    overall = [row.overall for row in result.rows]
+    met_all = overall.count(Status.MET)
     candidates = sum(1 for row in result.rows if row.interview_candidate)
     rates = []
     for rule in RULES:
         met, applicable = result.rate(rule)
-        rates.append((rule, met, applicable, met * 100 // applicable if applicable else None))
+        rates.append((rule, met, applicable, percent(met, applicable)))
     jobs = ExportJob.objects.filter(created_by=request.user, year=year)[:5]
     return render(
         request,
@@ -64,10 +69,13 @@ def evaluation(request):
             "year": year,
             "term": term,
             "terms": Term.objects.all(),
-            "years": range(timezone.localdate().year, 2019, -1),
+            "years": Term.offered_years(),
             "deputy_count": len(result.rows),
             "met_all": met_all,
-            "shortfall_count": len(result.rows) - met_all,
+            "shortfall_count": overall.count(Status.SHORTFALL),
+            "open_count": overall.count(Status.IN_PROGRESS) + overall.count(Status.WARNING),
+            "as_of": as_of,
+            "running": result.running,
             "candidate_count": candidates,
             "rates": rates,
             "jobs": jobs,

@@ -1,4 +1,7 @@
-"""The evaluation workbook (DESIGN.md, "The evaluation workbook, the export contract")."""
+"""The evaluation workbook (DESIGN.md, "The evaluation workbook, the export contract").
+
+It is the year-end evaluation: evaluate_year without an as-of date, so the full year is judged
+(未达标 and 约谈告诫 even for a year still running), and its title says so (TITLE_SUFFIX)."""
 
 from collections import defaultdict
 from pathlib import Path
@@ -6,6 +9,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from jdrenda.percent import PERCENT_FORMAT, share
 from jdrenda.xlsx import made_at, write_table
 
 from .compliance import Evaluation
@@ -19,6 +23,11 @@ GROUP_SHEET = "代表小组述职报告"
 
 IDENTITY_HEADER = ["代表编号", "姓名", "代表团", "代表小组"]
 YES, NO = "是", "否"
+TITLE_SUFFIX = "（按全年评价）"  # the workbook and the feedback sheets judge the full year
+
+
+def workbook_title(year: int) -> str:
+    return f"{year}年度代表履职评价{TITLE_SUFFIX}"
 
 
 def evaluation_header() -> list[str]:
@@ -37,15 +46,17 @@ def _identity(row) -> list:
 
 
 def _rate(met: int, applicable: int):
-    return met / applicable if applicable else "不适用"
+    """The rate as a number (the one rounding rule, jdrenda.percent) or 不适用."""
+    return share(met, applicable) if applicable else "不适用"
 
 
 def write_evaluation_workbook(evaluation: Evaluation, output) -> None:
     """Write the workbook to a path or a binary file object (openpyxl write-only mode)."""
     wb = Workbook(write_only=True)
+    wb.properties.title = workbook_title(evaluation.year)
     terms = "、".join(term.name for term in evaluation.terms)
     # Printed at the top of every page (row 1 stays the header, as the contract says).
-    title = f"{evaluation.year}年度代表履职评价（按全年评价）　{terms}　{made_at()}"
+    title = f"{workbook_title(evaluation.year)}　{terms}　{made_at()}"
     n_rules = len(RULES)
     first_rule_col = len(IDENTITY_HEADER)
 
@@ -133,9 +144,10 @@ def write_evaluation_workbook(evaluation: Evaluation, output) -> None:
     write_table(
         ws,
         summary_header,
-        [[_percent_text(v) for v in line] for line in summary],
+        summary,
         title=f"{DELEGATION_SHEET}　{title}",
         identity_columns=1,
+        float_format=PERCENT_FORMAT,
     )
 
     # 代表小组述职报告: each group's reports to constituents and its annual report (Art. 26).
@@ -174,12 +186,6 @@ def write_evaluation_workbook(evaluation: Evaluation, output) -> None:
         identity_columns=2,
     )
     wb.save(output)
-
-
-def _percent_text(value):
-    if isinstance(value, float):
-        return f"{value * 100:.1f}%"
-    return value
 
 
 def export_filename(year: int) -> str:

@@ -40,6 +40,7 @@ from proposals.models import Cosignature, Proposal
 from proposals.visibility import OwnSheetReader, may_see_evaluation
 
 from .compliance import DeputyEvaluation, Evaluation, Status, evaluate_year
+from .exports import TITLE_SUFFIX
 from .models import ConstituencyReport
 from .rules import RULES, Counts, Period
 
@@ -208,7 +209,10 @@ def build_feedback_workbook(row: DeputyEvaluation, records: DeputyRecords) -> Wo
     wb = Workbook()
     ws = wb.active
     ws.title = "履职情况反馈表"
-    _put(ws, 1, 1, f"{row.year}年度代表履职情况反馈表", bold=True).font = Font(bold=True, size=14)
+    # The year-end evaluation: the full year judged, whenever it is generated (TITLE_SUFFIX).
+    title = f"{row.year}年度代表履职情况反馈表{TITLE_SUFFIX}"
+    _put(ws, 1, 1, title, bold=True).font = Font(bold=True, size=14)
+    wb.properties.title = title
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=7)
     info = [
         ("代表编号", deputy.code),

@@ -5,6 +5,8 @@ objects up in the user's scope, calls one selector in supervision.leaders or
 supervision.points, and renders.
 """
 
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
@@ -14,15 +16,19 @@ from deputies.models import Delegation
 from deputies.scopes import can_export_evaluation, deputies_visible_to, user_scope
 from jdrenda import listing
 
-from . import leaders, points, records
-from .compliance import evaluate_year, terms_for_year
+from . import compliance, leaders, points, records
+from .compliance import Status, evaluate_year, terms_for_year
 from .models import Award
 from .record_views import _require, _year, _years
 from .rules import RULES
 
 # --- group leaders' pages ---------------------------------------------------------------------
 
-GROUP_SORTS = {"group": "name", "delegation": "delegation__order"}
+# By the number in the name (第二 before 第十), not as text (DeputyGroup's ordering).
+GROUP_SORTS = {
+    "group": ("number", "name"),
+    "delegation": ("delegation__order", "number", "name"),
+}
 
 
 @login_required
@@ -56,12 +62,15 @@ def group_list(request):
         )
         return listing.xlsx_response(_("%(y)s年代表小组履职.xlsx") % {"y": year}, header, data)
     page = listing.paginate(request, groups)
+    as_of = compliance.as_of_today()
     context = {
         "page": page,
-        "rows": leaders.group_summaries(list(page), year),
+        "rows": leaders.group_summaries(list(page), year, as_of),
         "sort": current,
         "year": year,
         "years": _years(),
+        "as_of": as_of,
+        "running": as_of <= date(year, 12, 31),
     }
     return render(request, "supervision/groups/list.html", context)
 
@@ -187,12 +196,15 @@ def _proposal_candidates_xlsx(year, rows):
 
 # --- points (履职积分) -------------------------------------------------------------------------
 
+MET_ORDER = {Status.MET: 3, Status.IN_PROGRESS: 2, Status.WARNING: 1, Status.SHORTFALL: 0}
+
 POINT_SORTS = {
     "score": lambda r: r.score,
     "code": lambda r: r.deputy.code,
     "name": lambda r: r.deputy.name,
     "delegation": lambda r: (r.deputy.delegation.order, r.deputy.delegation.name),
-    "met": lambda r: r.evaluation.meets_all,
+    # 达标 first when descending: 达标 > 进行中 > 预警 > 未达标 (as of today).
+    "met": lambda r: MET_ORDER[r.evaluation.overall],
 }
 
 
@@ -224,7 +236,8 @@ def points_view(request):
     narrowed = delegation or q or not user_scope(request.user).district_wide
     ids = visible.values("pk") if narrowed else None
     weight_list = points.weights()
-    rows = points.score_rows(year, evaluate_year(year, deputy_ids=ids).rows, ids, weight_list)
+    evaluation = evaluate_year(year, deputy_ids=ids, as_of=compliance.as_of_today())
+    rows = points.score_rows(year, evaluation.rows, ids, weight_list)
     rows, current = _sort_rows(request, rows)
     if listing.wants_xlsx(request):
         return _points_xlsx(year, rows, weight_list)
@@ -238,8 +251,15 @@ def points_view(request):
         "delegations": Delegation.objects.all(),
         "weights": weight_list,
         "rule_count": len(RULES),
+        "as_of": evaluation.as_of,
+        "running": evaluation.running,
     }
     return render(request, "supervision/points/list.html", context)
+
+
+def _met_text(status) -> str:
+    """是否达标: 是/否 once the year is judged; 进行中/预警 while it runs."""
+    return {Status.MET: _("是"), Status.SHORTFALL: _("否")}.get(status) or status.label
 
 
 def _points_xlsx(year, rows, weight_list):
@@ -258,7 +278,7 @@ def _points_xlsx(year, rows, weight_list):
             r.deputy.code,
             r.deputy.name,
             r.deputy.delegation.name,
-            _("是") if r.evaluation.meets_all else _("否"),
+            _met_text(r.evaluation.overall),
             r.evaluation.shortfall_names,
             float(r.score),
         ]

@@ -17,7 +17,7 @@ from deputies.models import Deputy, DeputyGroup, Role, RoleAssignment
 from deputies.scopes import user_scope
 from proposals.models import Proposal, Satisfaction
 
-from . import records
+from . import compliance, records
 from .compliance import DeputyEvaluation, RuleResult, Status, evaluate_year
 from .models import Award, GroupAnnualReport, SelfReport
 from .rules import RULES, Counts, Period, Rule
@@ -79,14 +79,15 @@ class GroupSummary:
     group: DeputyGroup
     members: int
     pending: int
-    met: int  # members in office in the year who meet every rule
+    met: int  # members in office in the year who meet every rule (as of today)
     evaluated: int  # members in office in the year
     report: GroupAnnualReport | None
     report_status: str
 
 
-def group_summaries(groups, year: int) -> list[GroupSummary]:
-    """One row per group of `groups` (a list: the page being shown). Fixed query count."""
+def group_summaries(groups, year: int, today: date | None = None) -> list[GroupSummary]:
+    """One row per group of `groups` (a list: the page being shown), as of today. Fixed
+    query count."""
     pks = [g.pk for g in groups]
     counts = {
         row["pk"]: row
@@ -102,13 +103,15 @@ def group_summaries(groups, year: int) -> list[GroupSummary]:
         .values("pk", "n_members", "n_pending")
     }
     evaluation = evaluate_year(
-        year, deputy_ids=Deputy.objects.filter(group_id__in=pks).values("pk")
+        year,
+        deputy_ids=Deputy.objects.filter(group_id__in=pks).values("pk"),
+        as_of=today or compliance.as_of_today(),
     )
     met, evaluated = {}, {}
     for row in evaluation.rows:
         gid = row.deputy.group_id
         evaluated[gid] = evaluated.get(gid, 0) + 1
-        met[gid] = met.get(gid, 0) + (1 if row.meets_all else 0)
+        met[gid] = met.get(gid, 0) + (1 if row.overall == Status.MET else 0)
     reports = {r.group_id: r for r in GroupAnnualReport.objects.filter(group_id__in=pks, year=year)}
     result = []
     for group in groups:
@@ -149,17 +152,21 @@ class GroupTable:
     report: GroupAnnualReport | None
     report_status: str
     pending: int
+    as_of: date | None = None
+    running: bool = False
 
     @property
     def all_met(self) -> int:
-        return sum(1 for m in self.members if m.meets_all)
+        return sum(1 for m in self.members if m.overall == Status.MET)
 
 
-def group_table(group: DeputyGroup, year: int) -> GroupTable:
-    """The rules (rows) × members (columns) of a group for a year: one evaluate_year call
-    narrowed to the group's members, plus the group's report and pending self-reports."""
+def group_table(group: DeputyGroup, year: int, today: date | None = None) -> GroupTable:
+    """The rules (rows) × members (columns) of a group for a year as of today: one
+    evaluate_year call narrowed to the group's members, plus the group's report and pending
+    self-reports."""
     members = Deputy.objects.filter(group=group).values("pk")
-    evaluation = evaluate_year(year, term=group.term, deputy_ids=members)
+    as_of = today or compliance.as_of_today()
+    evaluation = evaluate_year(year, term=group.term, deputy_ids=members, as_of=as_of)
     people = evaluation.rows
     rows = []
     for index, rule in enumerate(RULES):
@@ -179,6 +186,8 @@ def group_table(group: DeputyGroup, year: int) -> GroupTable:
         report=report,
         report_status=records.group_report_status(report.submitted_date if report else None, year),
         pending=pending,
+        as_of=as_of,
+        running=evaluation.running,
     )
 
 
@@ -219,7 +228,7 @@ def is_active_candidate(row: DeputyEvaluation) -> bool:
     """No 未达标 item, and every year rule applies and is met (a deputy in office all along,
     with no year requirement waived); term rules may still be in progress."""
     year_results = [r for r in row.results if r.rule.period == Period.YEAR]
-    if not row.meets_all or not year_results:
+    if row.overall != Status.MET or not year_results:
         return False
     return all(
         r.status == Status.MET
@@ -241,10 +250,11 @@ def _activity(row: DeputyEvaluation) -> tuple[Fraction, int, int]:
     return ratio, total, in_progress
 
 
-def active_deputy_candidates(year: int) -> list[ActiveCandidate]:
-    """Every candidate for 积极履职代表 in `year`, ranked (equal activity and records share a
-    rank). One evaluate_year call for the district and one query for the awards made."""
-    evaluation = evaluate_year(year)
+def active_deputy_candidates(year: int, today: date | None = None) -> list[ActiveCandidate]:
+    """Every candidate for 积极履职代表 in `year` as of today, ranked (equal activity and
+    records share a rank). One evaluate_year call for the district and one query for the
+    awards made."""
+    evaluation = evaluate_year(year, as_of=today or compliance.as_of_today())
     candidates = [
         ActiveCandidate(row, *_activity(row)) for row in evaluation.rows if is_active_candidate(row)
     ]

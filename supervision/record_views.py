@@ -11,17 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies import permissions
-from deputies.models import Delegation, Role
+from deputies.models import Delegation, Role, Term
 from deputies.scopes import deputies_visible_to, records_visible_to, user_scope
 from jdrenda import listing
 from jdrenda.views import confirm_delete, form_page
 
+from . import compliance, records
 from . import record_forms as forms
-from . import records
 from .compliance import evaluate_year, terms_for_year
 from .models import Award, ConstituencyReport, GroupAnnualReport, Interview
-
-YEARS_BACK = 2019
 
 
 def _year(request) -> int:
@@ -31,7 +29,8 @@ def _year(request) -> int:
 
 
 def _years():
-    return range(timezone.localdate().year, YEARS_BACK, -1)
+    """The year selectors' years: those of the terms that exist (Term.offered_years)."""
+    return Term.offered_years() or [timezone.localdate().year]
 
 
 def _require(allowed: bool):
@@ -254,11 +253,14 @@ def group_report_delete(request, pk):
 
 @login_required
 def interview_candidates(request):
-    """evaluate_year's interview candidates for the year, in the user's scope."""
+    """evaluate_year's interview candidates for the year as of today, in the user's scope:
+    none while the year runs (DESIGN "Status as of a date")."""
     _require(records.can_read_candidates(request.user))
     year = _year(request)
+    as_of = compliance.as_of_today()
     ids = list(deputies_visible_to(request.user).values_list("pk", flat=True))
-    rows = [row for row in evaluate_year(year, deputy_ids=ids).rows if row.interview_candidate]
+    evaluation = evaluate_year(year, deputy_ids=ids, as_of=as_of)
+    rows = [row for row in evaluation.rows if row.interview_candidate]
     recordable = set(records.interview_deputies(request.user).values_list("pk", flat=True))
     done = set(
         Interview.objects.filter(year=year, deputy_id__in=[r.deputy.pk for r in rows]).values_list(
@@ -283,7 +285,8 @@ def interview_candidates(request):
     for row in page:
         row.can_record = row.deputy.pk in recordable
         row.done = row.deputy.pk in done
-    context = {"page": page, "year": year, "years": _years()}
+    context = {"page": page, "year": year, "years": _years(), "as_of": as_of,
+               "running": evaluation.running}  # fmt: skip
     return render(request, "supervision/records/candidates.html", context)
 
 
@@ -358,7 +361,8 @@ def _interview_initial(request):
     deputy_id = _number(request, "deputy")
     if deputy_id and records.interview_deputies(request.user).filter(pk=deputy_id).exists():
         initial["deputy"] = deputy_id
-        rows = evaluate_year(year, deputy_ids=[deputy_id]).rows
+        # As of today: a running year proposes no reason (the staff member writes their own).
+        rows = evaluate_year(year, deputy_ids=[deputy_id], as_of=compliance.as_of_today()).rows
         if rows:
             initial["reasons"] = "；".join(rows[0].interview_reasons)
     scope = user_scope(request.user)

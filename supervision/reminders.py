@@ -5,8 +5,10 @@ Each builds one digest per person per run (a group leader who is also a deputy g
 message with both parts) and hands them to notifications.send, whose (recipient, kind,
 period) key makes a repeated run a no-op. Reads are a fixed number of queries.
 
-Choice: 预警 items (a term rule behind in the second-to-last year) are included in the
-reminders, labelled 预警, but get no ShortfallFlag: only 未达标 is a shortfall.
+Choice: 预警 items (a term rule behind in the second-to-last year, or a rule behind the pace
+of the running year) are included in the reminders, labelled 预警, but get no ShortfallFlag:
+only 未达标 is a shortfall, and only an ended period has one (DESIGN "Status as of a date");
+进行中 items are not reminded.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from django.utils.translation import gettext as _
 
 from deputies.models import Deputy, DeputyGroup, Role, RoleAssignment
 
+from . import compliance
 from .compliance import DeputyEvaluation, Evaluation, RuleResult, Status, evaluate_year
 from .models import ExportJob, GroupAnnualReport
 from .notifications import Message, SendResult, office_staff_ids, send
+from .rules import Period
 from .scan import ScanResult, scan_shortfalls
 
 KIND_SHORTFALL = "shortfall-reminder"
@@ -98,8 +102,10 @@ def _item(result: RuleResult, since) -> str:
     }
     if since is not None:
         line += _("，自 %(date)s 起") % {"date": timezone.localtime(since).date().isoformat()}
-    elif result.status == Status.WARNING:
+    elif result.status == Status.WARNING and result.rule.period == Period.TERM:
         line += _("（届期要求，请在本届任期结束前完成）")
+    elif result.status == Status.WARNING:
+        line += _("（进度落后，请在本年度结束前完成）")
     return "· " + line
 
 
@@ -113,8 +119,8 @@ def _open_items(row: DeputyEvaluation, scan: ScanResult) -> list[str]:
 
 def shortfall_reminders(period: str, year: int | None = None, today: date | None = None):
     """Scan, then remind every deputy with open items and every leader of their groups."""
-    today = today or timezone.localdate()
-    scan = scan_shortfalls(year or today.year)
+    today = today or compliance.as_of_today()
+    scan = scan_shortfalls(year or today.year, as_of=today)
     rows = [row for row in scan.evaluation.rows if any(r.status in REMINDED for r in row.results)]
     users = deputy_users([row.deputy.pk for row in rows])
     leaders = group_leader_users({row.deputy.group_id for row in rows if row.deputy.group_id})

@@ -3,8 +3,13 @@
 A flag exists per (deputy, year, rule) and is never duplicated: the scan creates it when a
 shortfall (未达标) first appears, keeps `last_seen_at` fresh while it lasts, sets `resolved_at`
 when the rule is met (or the deputy is no longer evaluated), and reopens it — from the day it
-reappears — if it comes back. 预警 (a term rule behind in the second-to-last year) is not a
-shortfall and gets no flag; reminders mention it from the evaluation itself.
+reappears — if it comes back. 预警 (a term rule behind in the second-to-last year, or any rule
+behind the pace of a running year) is not a shortfall and gets no flag; reminders mention it
+from the evaluation itself.
+
+The scan evaluates the year as of today (DESIGN.md "Status as of a date"): while the year is
+running nothing in it is 未达标, so the scan opens no flag for it (and resolves any flag of the
+year left open); flags open once the year has ended.
 
 The cost is evaluate_year's fixed number of queries plus one read and at most four bulk writes,
 whatever the number of deputies.
@@ -13,11 +18,12 @@ whatever the number of deputies.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
 
+from . import compliance
 from .compliance import Evaluation, Status, evaluate_year
 from .dashboard import prewarm as prewarm_dashboard
 from .models import ShortfallFlag
@@ -51,12 +57,15 @@ def open_shortfalls(evaluation: Evaluation) -> set[tuple[int, str]]:
     }
 
 
-def scan_shortfalls(year: int | None = None, now: datetime | None = None) -> ScanResult:
-    """Bring the year's flags in line with a fresh evaluation. Running it twice changes
-    nothing but `last_seen_at`."""
+def scan_shortfalls(
+    year: int | None = None, now: datetime | None = None, as_of: date | None = None
+) -> ScanResult:
+    """Bring the year's flags in line with a fresh evaluation as of `as_of` (default today).
+    Running it twice changes nothing but `last_seen_at`."""
     now = now or timezone.now()
-    year = year or timezone.localdate().year
-    evaluation = evaluate_year(year)
+    as_of = as_of or compliance.as_of_today()
+    year = year or as_of.year
+    evaluation = evaluate_year(year, as_of=as_of)
     current = open_shortfalls(evaluation)
     result = ScanResult(year=year, evaluation=evaluation)
 

@@ -33,7 +33,7 @@ from deputies.scopes import user_scope
 from jdrenda.people import display_user
 from proposals.models import Proposal
 
-from . import notifications
+from . import compliance, notifications
 from .compliance import evaluate_year
 from .feedback import DeputyRecords, build_feedback_workbook, collect_records
 from .models import RecordFlag, SelfReport
@@ -100,9 +100,10 @@ class OwnFile:
 
 def own_file(deputy: Deputy, year: int, today: date | None = None) -> OwnFile:
     """Everything the deputy's own page shows, in a fixed number of queries."""
-    today = today or timezone.localdate()
+    today = today or compliance.as_of_today()
     years = deputy.term.years()
-    rows = evaluate_year(year, term=deputy.term, deputy_ids=[deputy.pk]).rows
+    # As of today: a running year shows 进行中/预警, never 未达标 (DESIGN "Status as of a date").
+    rows = evaluate_year(year, term=deputy.term, deputy_ids=[deputy.pk], as_of=today).rows
     row = rows[0] if rows else None
     records = (collect_records(rows).get(deputy.pk) if row else None) or DeputyRecords()
     flags = list(RecordFlag.objects.filter(deputy=deputy, year=year).order_by("-created_at")[:50])

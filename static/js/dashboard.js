@@ -28,7 +28,8 @@
   }
 
   function pctLabel(value) {
-    return value === null || value === undefined ? "—" : value + "%";
+    // The value is already rounded (jdrenda.percent); one decimal, as the page's tables.
+    return value === null || value === undefined ? "—" : Number(value).toFixed(1) + "%";
   }
 
   function rateColour(value) {

@@ -8,13 +8,20 @@ import pytest
 from django.core import mail
 
 from supervision import tasks
-from supervision.models import ExportJob, GroupAnnualReport, JobRun, Notification
+from supervision.models import (
+    ExportJob,
+    GroupAnnualReport,
+    JobRun,
+    Notification,
+    ShortfallFlag,
+)
 from supervision.notifications import set_email_preference
 from supervision.reminders import KIND_SHORTFALL, quarter_period, shortfall_reminders
 
 pytestmark = pytest.mark.django_db
 
 PERIOD = "2026-Q4"
+ENDED = date(2027, 1, 4)
 
 
 def inbox(user, kind=KIND_SHORTFALL):
@@ -27,8 +34,9 @@ def test_quarter_period_names():
 
 
 def test_one_digest_per_person_even_when_run_twice(district):
-    shortfall_reminders(PERIOD, 2026)
-    report = shortfall_reminders(PERIOD, 2026)
+    # Run once 2026 has ended: its unmet rules are 未达标, flagged since the scan.
+    shortfall_reminders(PERIOD, 2026, ENDED)
+    report = shortfall_reminders(PERIOD, 2026, ENDED)
     assert report.sent.created == 0
     (member,) = inbox(district.member_user)
     assert "履职学习培训" in member.body and "未达标" in member.body and "自 " in member.body
@@ -39,6 +47,16 @@ def test_one_digest_per_person_even_when_run_twice(district):
     assert Notification.objects.count() == 2
     # The deputy without an account is counted, not messaged.
     assert report.deputies_without_account == 1
+
+
+def test_running_year_reminds_warnings_only_never_shortfalls(district):
+    """On 3 December 2026 the year runs: 0/1 履职学习培训 is 预警 (due round(337/365) = 1),
+    nothing is 未达标, and no flag is opened."""
+    shortfall_reminders(PERIOD, 2026, date(2026, 12, 3))
+    (member,) = inbox(district.member_user)
+    assert "履职学习培训（第13条）：0/1，预警（进度落后，请在本年度结束前完成）" in member.body
+    assert "未达标" not in member.body
+    assert not ShortfallFlag.objects.filter(year=2026).exists()
 
 
 def test_another_period_is_a_new_reminder(district):

@@ -1,6 +1,6 @@
 """The weekly scan: one flag per open shortfall, resolved when met, never duplicated."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -19,6 +19,9 @@ from tests.jobs.conftest import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# 2026 has ended by this date: its shortfalls are flagged (while it runs, nothing is).
+ENDED = date(2027, 1, 4)
 
 
 def open_flags(year):
@@ -39,8 +42,8 @@ def test_scan_twice_keeps_one_flag_per_shortfall_and_its_start(district):
     )
     assert len(expected) == 9 + 9 + 7
     first = timezone.now() - timedelta(days=7)
-    scan_shortfalls(2026, now=first)
-    scan_shortfalls(2026)
+    scan_shortfalls(2026, now=first, as_of=ENDED)
+    scan_shortfalls(2026, as_of=ENDED)
     assert ShortfallFlag.objects.filter(year=2026).count() == len(expected)
     assert open_flags(2026) == expected
     # Since when: the first scan's time survives the second one.
@@ -49,16 +52,16 @@ def test_scan_twice_keeps_one_flag_per_shortfall_and_its_start(district):
 
 
 def test_met_shortfall_is_resolved_and_a_new_one_reopens(district):
-    scan_shortfalls(2026)
+    scan_shortfalls(2026, as_of=ENDED)
     key = {"deputy": district.member, "year": 2026, "rule_code": "ART13_TRAINING"}
     assert ShortfallFlag.objects.get(**key).resolved_at is None
     participation = attend(district.term, district.member, "training", TRAINING_DAY)
-    result = scan_shortfalls(2026)
+    result = scan_shortfalls(2026, as_of=ENDED)
     assert result.resolved == 1
     assert ShortfallFlag.objects.get(**key).resolved_at is not None
     participation.delete()
     later = timezone.now() + timedelta(days=1)
-    result = scan_shortfalls(2026, now=later)
+    result = scan_shortfalls(2026, now=later, as_of=ENDED)
     assert result.reopened == 1
     flag = ShortfallFlag.objects.get(**key)
     assert flag.resolved_at is None and flag.opened_at == later

@@ -108,7 +108,7 @@ def test_ranking_by_activity_then_records_then_code(world, monkeypatch, make_dep
         # Least active candidate.
         evaluation(world, world["li"], ART15_SC_LIAISON=None),
     ]
-    monkeypatch.setattr(leaders, "evaluate_year", lambda year: type("E", (), {"rows": rows})())
+    monkeypatch.setattr(leaders, "evaluate_year", lambda year, **_: type("E", (), {"rows": rows})())
     Award.objects.create(year=YEAR, kind=Award.Kind.ACTIVE_DEPUTY, deputy=extra[2])
     ranked = leaders.active_deputy_candidates(YEAR)
     assert [(c.deputy.code, c.rank) for c in ranked] == [
@@ -124,7 +124,7 @@ def test_ranking_by_activity_then_records_then_code(world, monkeypatch, make_dep
 
 def test_candidate_page_marks_awarded_and_links_the_prefilled_form(world, client_for, monkeypatch):
     rows = [evaluation(world, world["li"]), evaluation(world, world["wang"])]
-    monkeypatch.setattr(leaders, "evaluate_year", lambda year: type("E", (), {"rows": rows})())
+    monkeypatch.setattr(leaders, "evaluate_year", lambda year, **_: type("E", (), {"rows": rows})())
     Award.objects.create(year=YEAR, kind=Award.Kind.ACTIVE_DEPUTY, deputy=world["wang"])
     office = client_for(world["office"])
     html = office.get(URL).content.decode()
