@@ -33,7 +33,7 @@ def test_office_and_leadership_see_the_candidates(world, client_for, monkeypatch
         evaluation(world, world["wang"]),
         evaluation(world, world["zhang"], ART13_TRAINING=(0, 1, Status.SHORTFALL)),
     ]
-    monkeypatch.setattr(leaders, "evaluate_year", lambda year: type("E", (), {"rows": rows})())
+    monkeypatch.setattr(leaders, "evaluate_year", lambda year, **_: type("E", (), {"rows": rows})())
     proposal(world, "P1", "satisfied", "satisfied", "basic")
     proposal(world, "P2", "unsatisfied")  # not a candidate
     client = client_for(world[who])
