@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Delegation, Deputy, DeputyGroup, Organiser, Term
+from jdrenda.params import ModelIdsField
 
 from .models import (
     Activity,
@@ -154,7 +155,7 @@ class CommunicationForm(forms.Form):
     deputy = forms.ModelChoiceField(label=_("代表"), queryset=Deputy.objects.none())
     date = forms.DateField(label=_("日期"), widget=DATE)
     method = forms.ChoiceField(label=_("联系方式"), choices=ContactMethod.choices)
-    constituents = forms.ModelMultipleChoiceField(
+    constituents = ModelIdsField(
         label=_("选民"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -172,7 +173,7 @@ class CommunicationForm(forms.Form):
 
 
 class CommunicationEditForm(forms.Form):
-    constituents = forms.ModelMultipleChoiceField(
+    constituents = ModelIdsField(
         label=_("选民"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

@@ -13,7 +13,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from deputies import privacy
@@ -27,6 +26,7 @@ from deputies.scopes import (
     user_scope,
 )
 from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
+from jdrenda.params import choice_param, date_param, int_param, note_invalid_form, text_param
 from jdrenda.views import confirm_delete
 
 from . import forms, services
@@ -117,6 +117,7 @@ ACTIVITY_SORTS = {
 
 def filtered_activities(request):
     form = forms.ActivityFilterForm(request.GET or None)
+    note_invalid_form(request, form)
     qs = activities_visible_to(request.user).select_related("organiser", "term")
     if form.is_valid():
         data = form.cleaned_data
@@ -445,28 +446,19 @@ COMM_SORTS = {"date": "date", "deputy": "deputy__code", "method": "method"}
 
 
 def _date_method_filters(request, qs, deputy_path="deputy"):
-    get = request.GET
-    if get.get("q"):
-        text = get["q"].strip()
+    if text := text_param(request, "q"):
         qs = qs.filter(
             Q(**{f"{deputy_path}__name__icontains": text}) | Q(**{f"{deputy_path}__code": text})
         )
-    if get.get("method") in ContactMethod.values:
-        qs = qs.filter(method=get["method"])
-    if get.get("delegation", "").isdigit():
-        qs = qs.filter(**{f"{deputy_path}__delegation_id": int(get["delegation"])})
+    if method := choice_param(request, "method", ContactMethod.values):
+        qs = qs.filter(method=method)
+    if delegation := int_param(request, "delegation"):
+        qs = qs.filter(**{f"{deputy_path}__delegation_id": delegation})
     for key, lookup in (("date_from", "date__gte"), ("date_to", "date__lte")):
-        value = _parse_date(get.get(key, ""))
+        value = date_param(request, key)
         if value:
             qs = qs.filter(**{lookup: value})
     return qs
-
-
-def _parse_date(text):
-    try:
-        return parse_date(text)
-    except ValueError:
-        return None
 
 
 def _filter_context(request):
@@ -533,8 +525,8 @@ def communication_create(request):
             )
             return redirect(reverse("supervision:self_report_new") + "?kind=communication")
         raise Http404
-    deputy_id = request.POST.get("deputy") or request.GET.get("deputy")
-    deputy = deputies.filter(pk=deputy_id).first() if str(deputy_id).isdigit() else None
+    deputy_id = int_param(request, "deputy", source=request.POST) or int_param(request, "deputy")
+    deputy = deputies.filter(pk=deputy_id).first() if deputy_id else None
     if deputy is None and deputies.count() == 1:
         deputy = deputies.first()
     constituents = (
@@ -641,8 +633,7 @@ def _visible_liaisons(user):
 @_any_role
 def liaison_list(request):
     qs = _date_method_filters(request, _visible_liaisons(request.user))
-    if request.GET.get("member"):
-        text = request.GET["member"].strip()
+    if text := text_param(request, "member"):
         qs = qs.filter(Q(member__name__icontains=text) | Q(member__code=text))
     qs, sort_key = sort(request, qs, LIAISON_SORTS, "-date")
     if wants_xlsx(request):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jdrenda import listing
+from jdrenda.params import year_param
 from jdrenda.views import apply_errors, confirm_delete, form_page
 
 from . import forms, privacy, selectors, services
@@ -123,8 +124,7 @@ def _editable(request, pk) -> Deputy:
 
 
 def _year(request, deputy=None) -> int:
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() else timezone.localdate().year
+    year = year_param(request, default=timezone.localdate().year)
     if deputy is not None:
         years = deputy.term.years()
         year = min(max(year, years[0]), years[-1])
@@ -202,8 +202,7 @@ def my_file(request):
     nothing of another deputy is reachable from it; a user with no deputy record gets 404."""
     from supervision import self_reports
 
-    raw = request.GET.get("year", "")
-    asked = int(raw) if raw.isdigit() else timezone.localdate().year
+    asked = year_param(request, default=timezone.localdate().year)
     own = self_reports.own_deputy(request.user, asked)
     if own is None:
         raise Http404

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from deputies.models import Role
 from deputies.scopes import proposals_visible_to, user_scope
 from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
+from jdrenda.params import note_invalid_form
 from jdrenda.views import confirm_delete
 
 from . import forms, services
@@ -51,6 +52,7 @@ def _require_office(user):
 
 def filtered_proposals(request):
     form = forms.ProposalFilterForm(request.GET or None)
+    note_invalid_form(request, form)
     qs = proposals_visible_to(request.user).select_related("lead__delegation", "term")
     if form.is_valid():
         data = form.cleaned_data
