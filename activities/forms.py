@@ -36,13 +36,16 @@ class ActivityForm(forms.ModelForm):
         widgets = {"date": DATE, "signin_opens_at": DATETIME, "signin_closes_at": DATETIME}
         help_texts = {"signin_opens_at": _("留空则不开放扫码签到。")}
 
-    def __init__(self, *args, organisers=None, organiser_required=False, **kwargs):
+    def __init__(self, *args, organisers=None, organiser_required=False, groups=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organiser"].queryset = (
             organisers if organisers is not None else (Organiser.objects.all())
         )
         self.fields["organiser"].required = organiser_required
-        self.fields["group"].queryset = DeputyGroup.objects.select_related("delegation")
+        groups = DeputyGroup.objects.all() if groups is None else groups
+        if self.instance.group_id:  # an attribution made by office staff stays selectable
+            groups = groups | DeputyGroup.objects.filter(pk=self.instance.group_id)
+        self.fields["group"].queryset = groups.select_related("delegation")
         if not self.instance.pk and not self.initial.get("term"):
             self.initial["term"] = Term.objects.order_by("-start_date").first()
 

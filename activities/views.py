@@ -22,6 +22,7 @@ from deputies.scopes import (
     activities_visible_to,
     deputies_editable_by,
     deputies_visible_to,
+    groups_editable_by,
     records_visible_to,
     user_scope,
 )
@@ -186,6 +187,7 @@ def _activity_form(request, instance=None):
         instance=instance,
         organisers=_organisers_for(request.user),
         organiser_required=not scope.has(Role.OFFICE_STAFF),
+        groups=groups_editable_by(request.user),
     )
 
 
@@ -252,17 +254,24 @@ def activity_detail(request, pk):
         "statuses": AttendanceStatus.choices,
     }
     if editable:
-        visible_in_term = deputies_visible_to(request.user).filter(term=activity.term_id)
         context["add_form"] = forms.ParticipantForm()
-        context["bulk_form"] = forms.BulkParticipantForm(
-            groups=DeputyGroup.objects.filter(
-                term=activity.term_id, pk__in=visible_in_term.values("group_id")
-            ),
-            delegations=Delegation.objects.filter(pk__in=visible_in_term.values("delegation_id")),
-        )
+        context["bulk_form"] = _bulk_form(request, activity)
         if activity.signin_opens_at:
             context["signin_url"], context["qr_svg"] = _qr_svg(request, activity)
     return render(request, "activities/activity_detail.html", context)
+
+
+def _bulk_form(request, activity, data=None):
+    """The groups and delegations offered for 批量添加 are those with a deputy the user may
+    see in the activity's term, on the page and when it is posted."""
+    visible_in_term = deputies_visible_to(request.user).filter(term=activity.term_id)
+    return forms.BulkParticipantForm(
+        data,
+        groups=DeputyGroup.objects.filter(
+            term=activity.term_id, pk__in=visible_in_term.values("group_id")
+        ),
+        delegations=Delegation.objects.filter(pk__in=visible_in_term.values("delegation_id")),
+    )
 
 
 def _editable_activity(request, pk):
@@ -299,11 +308,7 @@ def participant_bulk(request, pk):
     if request.method != "POST":
         return redirect("activities:activity_detail", pk)
     visible = deputies_visible_to(request.user).filter(term=activity.term_id)
-    form = forms.BulkParticipantForm(
-        request.POST,
-        groups=DeputyGroup.objects.filter(term=activity.term_id),
-        delegations=Delegation.objects.all(),
-    )
+    form = _bulk_form(request, activity, request.POST)
     if form.is_valid():
         group, delegation = form.cleaned_data["group"], form.cleaned_data["delegation"]
         deputies = visible.filter(group=group) if group else visible.filter(delegation=delegation)

@@ -111,6 +111,18 @@ def deputies_editable_by(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.none()
 
 
+def groups_editable_by(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Deputy groups the user may attribute records to (an activity's 代表小组): office staff
+    any; town staff those of their town; nobody else."""
+    from .models import DeputyGroup
+
+    queryset = DeputyGroup.objects.all() if queryset is None else queryset
+    scope = user_scope(user)
+    if scope.has(Role.OFFICE_STAFF):
+        return queryset
+    return queryset.filter(delegation_id__in=scope.town_staff_delegation_ids)
+
+
 def records_visible_to(user, queryset: QuerySet, deputy_path: str = "deputy") -> QuerySet:
     """Records (attendance, speeches, communications, …) of deputies this user may see."""
     scope = user_scope(user)
