@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jdrenda import listing
-from jdrenda.params import year_param
+from jdrenda.params import int_param
 from jdrenda.views import apply_errors, confirm_delete, form_page
 
 from . import forms, privacy, selectors, services
@@ -123,8 +123,13 @@ def _editable(request, pk) -> Deputy:
     return get_object_or_404(qs, pk=pk)
 
 
+def _asked_year(request) -> int:
+    """?year=: any four-digit year (the pages clamp it to the deputy's term), else this year."""
+    return int_param(request, "year", minimum=1000, maximum=9999, default=timezone.localdate().year)
+
+
 def _year(request, deputy=None) -> int:
-    year = year_param(request, default=timezone.localdate().year)
+    year = _asked_year(request)
     if deputy is not None:
         years = deputy.term.years()
         year = min(max(year, years[0]), years[-1])
@@ -202,7 +207,7 @@ def my_file(request):
     nothing of another deputy is reachable from it; a user with no deputy record gets 404."""
     from supervision import self_reports
 
-    asked = year_param(request, default=timezone.localdate().year)
+    asked = _asked_year(request)
     own = self_reports.own_deputy(request.user, asked)
     if own is None:
         raise Http404
