@@ -21,6 +21,7 @@ from deputies.scopes import (
     activities_editable_by,
     activities_visible_to,
     deputies_editable_by,
+    deputies_invitable_by,
     deputies_visible_to,
     groups_editable_by,
     records_visible_to,
@@ -264,7 +265,7 @@ def activity_detail(request, pk):
 def _bulk_form(request, activity, data=None):
     """The groups and delegations offered for 批量添加 are those with a deputy the user may
     see in the activity's term, on the page and when it is posted."""
-    visible_in_term = deputies_visible_to(request.user).filter(term=activity.term_id)
+    visible_in_term = deputies_invitable_by(request.user).filter(term=activity.term_id)
     return forms.BulkParticipantForm(
         data,
         groups=DeputyGroup.objects.filter(
@@ -284,7 +285,7 @@ def participant_add(request, pk):
     if request.method != "POST":
         return redirect("activities:activity_detail", pk)
     form = forms.ParticipantForm(
-        request.POST, deputies=deputies_visible_to(request.user).filter(term=activity.term_id)
+        request.POST, deputies=deputies_invitable_by(request.user).filter(term=activity.term_id)
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -307,7 +308,7 @@ def participant_bulk(request, pk):
     activity = _editable_activity(request, pk)
     if request.method != "POST":
         return redirect("activities:activity_detail", pk)
-    visible = deputies_visible_to(request.user).filter(term=activity.term_id)
+    visible = deputies_invitable_by(request.user).filter(term=activity.term_id)
     form = _bulk_form(request, activity, request.POST)
     if form.is_valid():
         group, delegation = form.cleaned_data["group"], form.cleaned_data["delegation"]
