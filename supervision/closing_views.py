@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jdrenda.params import year_param
+
 from .closing import close_year, is_office, reopen_year
 from .models import ClosedYear
 
@@ -19,14 +21,6 @@ from .models import ClosedYear
 def _require_office(user):
     if not is_office(user):
         raise Http404
-
-
-def _year(value):
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return None
-    return year if 2000 <= year <= 2100 else None
 
 
 @login_required
@@ -51,7 +45,7 @@ def closed_years(request):
 @require_POST
 def close_year_view(request):
     _require_office(request.user)
-    year = _year(request.POST.get("year"))
+    year = year_param(request, source=request.POST)
     reason = (request.POST.get("reason") or "").strip()
     error = ""
     if year is None:
