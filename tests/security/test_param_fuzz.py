@@ -8,13 +8,16 @@ request.POST and the filter forms bound to request.GET); write pages are also PO
 names of every input their form renders, filled with garbage.
 
 Roles: each value goes to the route as one of the roles that may use it (rotating, so every
-such role sees the route several times and, across routes, every value); every other role
-gets the route once with the 25-digit value. Each request runs in its own savepoint, so an
-error (on PostgreSQL a DataError aborts the transaction) is reported and rolled back, and a
-POST that writes does not leak into the next one.
+such role sees the route several times and, across routes, every value); one of the roles
+refused the route (rotating across routes) gets it with the 25-digit value. Each request
+runs in its own savepoint, so an error (on PostgreSQL any database error aborts the
+transaction) is reported and rolled back, and a POST that writes does not leak into the
+next one.
 
-The integer overflow only shows on PostgreSQL (a 25-digit id passes isdigit() and overflows
-a bigint column); CI runs this file there (.ci/run). Nothing here is skipped on SQLite either.
+Some failures show on one database only: a NUL character in a text filter (or in an export's
+logged description) on PostgreSQL, a 25-digit id in a multiple choice (__in) on SQLite. CI
+runs this file on PostgreSQL (.ci/run); nothing is marked or skipped, so it runs on SQLite
+too. It costs about 2,000 requests (about 45 s of CPU here).
 """
 
 import re
@@ -48,9 +51,9 @@ VALUES = [
     "²",  # str.isdigit() says yes, int() says no
     "中文\u202e‮",
     "\x00",  # PostgreSQL refuses NUL in a text parameter
-    "2026-02-30",
     ["3", "abc"],  # a repeated parameter
 ]
+BAD_DATE = "2026-02-30"  # well formed, impossible: for the routes that read a date
 XLSX_VALUES = [LONG_ID, "\x00", "²"]  # also sent with format=xlsx to the list pages
 POST_VALUES = ["abc", LONG_ID, "-7", "²", "\x00", ["3", "abc"]]
 
@@ -166,7 +169,8 @@ def test_garbage_parameters_never_give_500(matrix_world, name):
     allowed = _allowed(name) or ["office"]
     start = sum(map(ord, name)) % len(allowed)  # across routes, every role meets every value
     failures = {}
-    for i, value in enumerate(VALUES):
+    values = VALUES + ([BAD_DATE] if any(p.startswith("date") for p in params) else [])
+    for i, value in enumerate(values):
         role = allowed[(start + i) % len(allowed)]
         got = _request(world, role, method, url, _fill(params, value))
         if not isinstance(got, int) or got >= 500:
@@ -176,7 +180,9 @@ def test_garbage_parameters_never_give_500(matrix_world, name):
             got = _request(world, role, method, url, data)
             if not isinstance(got, int) or got >= 500:
                 failures[(role, repr(value), "xlsx")] = got
-    for role in set(ROLES) - set(allowed):
+    refused = [r for r in ROLES if r not in allowed]
+    if refused:  # one refused role per route, rotating: its check must not read a value first
+        role = refused[start % len(refused)]
         got = _request(world, role, method, url, _fill(params, LONG_ID))
         if not isinstance(got, int) or got >= 500:
             failures[(role, LONG_ID)] = got
