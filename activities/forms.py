@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Delegation, Deputy, DeputyGroup, Organiser, Term
+from jdrenda.params import ModelIdsField
 
 from .models import (
     Activity,
@@ -35,13 +36,16 @@ class ActivityForm(forms.ModelForm):
         widgets = {"date": DATE, "signin_opens_at": DATETIME, "signin_closes_at": DATETIME}
         help_texts = {"signin_opens_at": _("留空则不开放扫码签到。")}
 
-    def __init__(self, *args, organisers=None, organiser_required=False, **kwargs):
+    def __init__(self, *args, organisers=None, organiser_required=False, groups=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organiser"].queryset = (
             organisers if organisers is not None else (Organiser.objects.all())
         )
         self.fields["organiser"].required = organiser_required
-        self.fields["group"].queryset = DeputyGroup.objects.select_related("delegation")
+        groups = DeputyGroup.objects.all() if groups is None else groups
+        if self.instance.group_id:  # an attribution made by office staff stays selectable
+            groups = groups | DeputyGroup.objects.filter(pk=self.instance.group_id)
+        self.fields["group"].queryset = groups.select_related("delegation")
         if not self.instance.pk and not self.initial.get("term"):
             self.initial["term"] = Term.objects.order_by("-start_date").first()
 
@@ -154,7 +158,7 @@ class CommunicationForm(forms.Form):
     deputy = forms.ModelChoiceField(label=_("代表"), queryset=Deputy.objects.none())
     date = forms.DateField(label=_("日期"), widget=DATE)
     method = forms.ChoiceField(label=_("联系方式"), choices=ContactMethod.choices)
-    constituents = forms.ModelMultipleChoiceField(
+    constituents = ModelIdsField(
         label=_("选民"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -172,7 +176,7 @@ class CommunicationForm(forms.Form):
 
 
 class CommunicationEditForm(forms.Form):
-    constituents = forms.ModelMultipleChoiceField(
+    constituents = ModelIdsField(
         label=_("选民"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from deputies.models import Term
 from deputies.scopes import records_editable_by
 from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
+from jdrenda.params import int_param, text_param
 from jdrenda.views import apply_errors, confirm_delete
 from supervision.closing import ClosedYearError, closed_years, is_office
 
@@ -39,13 +40,6 @@ def _data(request):
     return request.POST if request.method == "POST" else None
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 # --- sessions -------------------------------------------------------------------------------
 
 SESSION_SORTS = {"start": "start_date", "name": "name", "term": "term__start_date"}
@@ -55,7 +49,7 @@ SESSION_SORTS = {"start": "start_date", "name": "name", "term": "term__start_dat
 def session_list(request):
     _require(sel.can_view_sessions(request.user))
     qs = sel.sessions_for_list()
-    term_id, q = _int(request.GET.get("term")), request.GET.get("q", "").strip()
+    term_id, q = int_param(request, "term"), text_param(request, "q")
     if term_id:
         qs = qs.filter(term_id=term_id)
     if q:
@@ -214,7 +208,7 @@ def meeting_mark_present(request, pk):
         messages.success(request, _("已将 %(n)s 名未登记代表登记为出席。") % {"n": n})
     # Back to the same delegation, group and page of the grid.
     url = reverse("activities:attendance_grid", args=[meeting.session_id])
-    back = {k: _int(request.POST.get(k)) for k in ("delegation", "group", "page")}
+    back = {k: int_param(request, k, source=request.POST) for k in ("delegation", "group", "page")}
     query = urlencode({k: v for k, v in back.items() if v})
     return redirect(f"{url}?{query}" if query else url)
 
@@ -231,12 +225,12 @@ def _closed_year_of(session) -> int | None:
 def attendance_grid(request, pk):
     _require(sel.can_view_sessions(request.user))
     session = get_object_or_404(Session.objects.select_related("term"), pk=pk)
-    delegation_id = _int(request.GET.get("delegation"))
+    delegation_id, group_id = int_param(request, "delegation"), int_param(request, "group")
     grid = sel.attendance_grid(
         request.user,
         session,
         delegation_id,
-        _int(request.GET.get("group")),
+        group_id,
         request.GET.get("page"),
     )
     return render(
@@ -247,7 +241,7 @@ def attendance_grid(request, pk):
             "page": grid.page,
             "session": session,
             "delegation_id": delegation_id,
-            "group_id": _int(request.GET.get("group")),
+            "group_id": group_id,
             "can_record": sel.can_record_sessions(request.user),
             "closed_year": _closed_year_of(session),
             "can_correct_closed": is_office(request.user),
@@ -265,9 +259,11 @@ def attendance_cell(request, pk):
     """Set one cell (htmx); returns the cell, with the refusal in data-error if refused."""
     _require(sel.can_record_sessions(request.user))
     session = get_object_or_404(Session, pk=pk)
-    meeting = get_object_or_404(session.meetings, pk=_int(request.POST.get("meeting")))
+    meeting = get_object_or_404(
+        session.meetings, pk=int_param(request, "meeting", source=request.POST)
+    )
     deputy = get_object_or_404(
-        sel.session_deputies(request.user), pk=_int(request.POST.get("deputy"))
+        sel.session_deputies(request.user), pk=int_param(request, "deputy", source=request.POST)
     )
     status = request.POST.get("status", "")
     context = {"error": "", "confirm": "", "status": status, "reason_needed": False}
@@ -305,9 +301,9 @@ LEAVE_SORTS = {
 def _leave_filters(request, qs):
     f = {
         "status": request.GET.get("status", ""),
-        "session": _int(request.GET.get("session")),
-        "delegation": _int(request.GET.get("delegation")),
-        "q": request.GET.get("q", "").strip(),
+        "session": int_param(request, "session"),
+        "delegation": int_param(request, "delegation"),
+        "q": text_param(request, "q"),
     }
     if f["status"] in LeaveRequest.Status.values:
         qs = qs.filter(status=f["status"])
@@ -492,9 +488,9 @@ def speech_list(request):
     _require(_can_view_speeches(request.user))
     qs = sel.speeches_visible_to(request.user).select_related("deputy__delegation", "meeting")
     f = {
-        "session": _int(request.GET.get("session")),
-        "delegation": _int(request.GET.get("delegation")),
-        "q": request.GET.get("q", "").strip(),
+        "session": int_param(request, "session"),
+        "delegation": int_param(request, "delegation"),
+        "q": text_param(request, "q"),
     }
     if f["session"]:
         qs = qs.filter(meeting__session_id=f["session"])
@@ -545,7 +541,7 @@ def speech_list(request):
 
 def _speech_form(request, speech=None):
     _require(sel.can_record_sessions(request.user))
-    initial = {"meeting": _int(request.GET.get("meeting"))} if speech is None else None
+    initial = {"meeting": int_param(request, "meeting")} if speech is None else None
     form = SpeechForm(_data(request), instance=speech, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

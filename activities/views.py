@@ -13,7 +13,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from deputies import permissions, privacy
@@ -22,11 +21,14 @@ from deputies.scopes import (
     activities_editable_by,
     activities_visible_to,
     deputies_editable_by,
+    deputies_invitable_by,
     deputies_visible_to,
+    groups_editable_by,
     records_visible_to,
     user_scope,
 )
 from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
+from jdrenda.params import choice_param, date_param, int_param, note_invalid_form, text_param
 from jdrenda.views import confirm_delete
 
 from . import forms, services
@@ -117,6 +119,7 @@ ACTIVITY_SORTS = {
 
 def filtered_activities(request):
     form = forms.ActivityFilterForm(request.GET or None)
+    note_invalid_form(request, form)
     qs = activities_visible_to(request.user).select_related("organiser", "term")
     if form.is_valid():
         data = form.cleaned_data
@@ -185,6 +188,7 @@ def _activity_form(request, instance=None):
         instance=instance,
         organisers=_organisers_for(request.user),
         organiser_required=not scope.has(Role.OFFICE_STAFF),
+        groups=groups_editable_by(request.user),
     )
 
 
@@ -251,17 +255,24 @@ def activity_detail(request, pk):
         "statuses": AttendanceStatus.choices,
     }
     if editable:
-        visible_in_term = deputies_visible_to(request.user).filter(term=activity.term_id)
         context["add_form"] = forms.ParticipantForm()
-        context["bulk_form"] = forms.BulkParticipantForm(
-            groups=DeputyGroup.objects.filter(
-                term=activity.term_id, pk__in=visible_in_term.values("group_id")
-            ),
-            delegations=Delegation.objects.filter(pk__in=visible_in_term.values("delegation_id")),
-        )
+        context["bulk_form"] = _bulk_form(request, activity)
         if activity.signin_opens_at:
             context["signin_url"], context["qr_svg"] = _qr_svg(request, activity)
     return render(request, "activities/activity_detail.html", context)
+
+
+def _bulk_form(request, activity, data=None):
+    """The groups and delegations offered for 批量添加 are those with a deputy the user may
+    see in the activity's term, on the page and when it is posted."""
+    visible_in_term = deputies_invitable_by(request.user).filter(term=activity.term_id)
+    return forms.BulkParticipantForm(
+        data,
+        groups=DeputyGroup.objects.filter(
+            term=activity.term_id, pk__in=visible_in_term.values("group_id")
+        ),
+        delegations=Delegation.objects.filter(pk__in=visible_in_term.values("delegation_id")),
+    )
 
 
 def _editable_activity(request, pk):
@@ -279,7 +290,7 @@ def participant_add(request, pk):
     if request.method != "POST":
         return redirect("activities:activity_detail", pk)
     form = forms.ParticipantForm(
-        request.POST, deputies=deputies_visible_to(request.user).filter(term=activity.term_id)
+        request.POST, deputies=deputies_invitable_by(request.user).filter(term=activity.term_id)
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -302,12 +313,8 @@ def participant_bulk(request, pk):
     activity = _editable_activity(request, pk)
     if request.method != "POST":
         return redirect("activities:activity_detail", pk)
-    visible = deputies_visible_to(request.user).filter(term=activity.term_id)
-    form = forms.BulkParticipantForm(
-        request.POST,
-        groups=DeputyGroup.objects.filter(term=activity.term_id),
-        delegations=Delegation.objects.all(),
-    )
+    visible = deputies_invitable_by(request.user).filter(term=activity.term_id)
+    form = _bulk_form(request, activity, request.POST)
     if form.is_valid():
         group, delegation = form.cleaned_data["group"], form.cleaned_data["delegation"]
         deputies = visible.filter(group=group) if group else visible.filter(delegation=delegation)
@@ -450,28 +457,19 @@ COMM_SORTS = {"date": "date", "deputy": "deputy__code", "method": "method"}
 
 
 def _date_method_filters(request, qs, deputy_path="deputy"):
-    get = request.GET
-    if get.get("q"):
-        text = get["q"].strip()
+    if text := text_param(request, "q"):
         qs = qs.filter(
             Q(**{f"{deputy_path}__name__icontains": text}) | Q(**{f"{deputy_path}__code": text})
         )
-    if get.get("method") in ContactMethod.values:
-        qs = qs.filter(method=get["method"])
-    if get.get("delegation", "").isdigit():
-        qs = qs.filter(**{f"{deputy_path}__delegation_id": int(get["delegation"])})
+    if method := choice_param(request, "method", ContactMethod.values):
+        qs = qs.filter(method=method)
+    if delegation := int_param(request, "delegation"):
+        qs = qs.filter(**{f"{deputy_path}__delegation_id": delegation})
     for key, lookup in (("date_from", "date__gte"), ("date_to", "date__lte")):
-        value = _parse_date(get.get(key, ""))
+        value = date_param(request, key)
         if value:
             qs = qs.filter(**{lookup: value})
     return qs
-
-
-def _parse_date(text):
-    try:
-        return parse_date(text)
-    except ValueError:
-        return None
 
 
 def _filter_context(request):
@@ -538,8 +536,8 @@ def communication_create(request):
             )
             return redirect(reverse("supervision:self_report_new") + "?kind=communication")
         raise Http404
-    deputy_id = request.POST.get("deputy") or request.GET.get("deputy")
-    deputy = deputies.filter(pk=deputy_id).first() if str(deputy_id).isdigit() else None
+    deputy_id = int_param(request, "deputy", source=request.POST) or int_param(request, "deputy")
+    deputy = deputies.filter(pk=deputy_id).first() if deputy_id else None
     if deputy is None and deputies.count() == 1:
         deputy = deputies.first()
     constituents = (
@@ -646,8 +644,7 @@ def _visible_liaisons(user):
 @_any_role
 def liaison_list(request):
     qs = _date_method_filters(request, _visible_liaisons(request.user))
-    if request.GET.get("member"):
-        text = request.GET["member"].strip()
+    if text := text_param(request, "member"):
         qs = qs.filter(Q(member__name__icontains=text) | Q(member__code=text))
     qs, sort_key = sort(request, qs, LIAISON_SORTS, "-date")
     if wants_xlsx(request):

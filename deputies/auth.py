@@ -7,10 +7,11 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
-from allauth.core.internal.ratelimit import parse_rates
+from allauth.core.internal.ratelimit import _consume_single_rate, parse_rates
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
 
@@ -50,12 +51,38 @@ def password_typed_recently(request) -> bool:
     )
 
 
-def lockout_minutes() -> int:
-    """How long an account stays locked after too many failures (the longest per-account
-    window of ACCOUNT_RATE_LIMITS["login_failed"]), in whole minutes."""
+def _login_failed_rates(per: str):
     rates = parse_rates(settings.ACCOUNT_RATE_LIMITS.get("login_failed"))
-    seconds = max((rate.duration for rate in rates if rate.per == "key"), default=300)
+    return [rate for rate in rates if rate.per == per]
+
+
+def lockout_minutes(per: str = "key") -> int:
+    """How long an account ("key") or a computer's address ("ip") stays refused after too
+    many failures (the longest such window of ACCOUNT_RATE_LIMITS["login_failed"]), in whole
+    minutes."""
+    seconds = max((rate.duration for rate in _login_failed_rates(per)), default=300)
     return max(1, round(seconds / 60))
+
+
+def account_locked(request, cache_key: str) -> bool:
+    """Whether the account's own failure count is exhausted (a dry run: nothing counted)."""
+    return any(
+        _consume_single_rate(
+            request,
+            app="allauth.account",
+            action="login_failed",
+            rate=rate,
+            key=cache_key,
+            dry_run=True,
+        )
+        is None
+        for rate in _login_failed_rates("key")
+    )
+
+
+# The refusal when the per-address limit, not the account's own, was reached: the account is
+# not locked, and saying so would send its owner to the office for nothing.
+IP_LIMITED = "too_many_login_attempts_from_ip"
 
 
 class LockoutMessages(dict):
@@ -68,6 +95,11 @@ class LockoutMessages(dict):
                 "登录失败次数过多，该账号已暂时锁定。请 %(minutes)d 分钟后再试；"
                 "忘记密码请联系本镇（街道）人大工作人员。"
             ) % {"minutes": lockout_minutes()}
+        if key == IP_LIMITED:
+            return gettext(
+                "此电脑登录失败次数过多，请 %(minutes)d 分钟后再试。"
+                "若多人共用此电脑或网络，请稍候再登录。"
+            ) % {"minutes": lockout_minutes("ip")}
         return super().__getitem__(key)
 
 
@@ -87,6 +119,17 @@ class AccountAdapter(DefaultAccountAdapter):
         if required and app == "allauth.mfa":
             return not password_typed_recently(context.request)
         return required
+
+    def pre_authenticate(self, request, **credentials):
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as error:
+            if getattr(error, "code", None) != "too_many_login_attempts":
+                raise
+            key = self._get_login_attempts_cache_key(request, **credentials)
+            if not account_locked(request, key):
+                raise self.validation_error(IP_LIMITED) from error
+            raise
 
     def _get_login_attempts_cache_key(self, request, **credentials):
         # allauth counts failed logins per typed login string. A deputy's mobile number and

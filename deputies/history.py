@@ -18,6 +18,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from jdrenda.params import year_param
+
 from .scopes import deputies_visible_to
 
 PER_PAGE = 50
@@ -301,8 +303,7 @@ def my_history(request):
     """The signed-in deputy's own history (no deputy id in the address)."""
     from supervision import self_reports
 
-    raw = request.GET.get("year", "")
-    own = self_reports.own_deputy(request.user, int(raw) if raw.isdigit() else None)
+    own = self_reports.own_deputy(request.user, year_param(request))
     if own is None:
         raise Http404
     return _render(request, own, own=True)

@@ -80,10 +80,16 @@ def user_scope(user) -> UserScope:
 
 def _deputy_filter(scope: UserScope) -> Q | None:
     """A Q over Deputy for this scope; None means every deputy."""
-    if scope.district_wide or scope.has(Role.COMMITTEE_STAFF):
-        # Committee staff invite deputies from the whole district to their activities.
+    if scope.district_wide:
         return None
     q = Q(pk__in=[])
+    if scope.organiser_ids:
+        # Committee staff: the deputies taking part in the activities they organise (they
+        # invite from the whole district: deputies_invitable_by), not every deputy's file.
+        from activities.models import Participation
+
+        taking_part = Participation.objects.filter(activity__organiser_id__in=scope.organiser_ids)
+        q |= Q(pk__in=taking_part.values("deputy_id"))
     if scope.delegation_ids:
         q |= Q(delegation_id__in=scope.delegation_ids)
     if scope.group_ids:
@@ -100,6 +106,15 @@ def deputies_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset if q is None else queryset.filter(q)
 
 
+def deputies_invitable_by(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The deputies the user may add to an activity: office and committee staff any deputy
+    of the district; others those they may see."""
+    queryset = Deputy.objects.all() if queryset is None else queryset
+    if user_scope(user).has(Role.OFFICE_STAFF, Role.COMMITTEE_STAFF):
+        return queryset
+    return deputies_visible_to(user, queryset)
+
+
 def deputies_editable_by(user, queryset: QuerySet | None = None) -> QuerySet:
     """The deputies whose records this user may record or change."""
     queryset = Deputy.objects.all() if queryset is None else queryset
@@ -109,6 +124,18 @@ def deputies_editable_by(user, queryset: QuerySet | None = None) -> QuerySet:
     if scope.town_staff_delegation_ids:
         return queryset.filter(delegation_id__in=scope.town_staff_delegation_ids)
     return queryset.none()
+
+
+def groups_editable_by(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Deputy groups the user may attribute records to (an activity's 代表小组): office staff
+    any; town staff those of their town; nobody else."""
+    from .models import DeputyGroup
+
+    queryset = DeputyGroup.objects.all() if queryset is None else queryset
+    scope = user_scope(user)
+    if scope.has(Role.OFFICE_STAFF):
+        return queryset
+    return queryset.filter(delegation_id__in=scope.town_staff_delegation_ids)
 
 
 def records_visible_to(user, queryset: QuerySet, deputy_path: str = "deputy") -> QuerySet:

@@ -7,6 +7,8 @@ from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jdrenda.params import choice_param, int_param, text_param, year_param
+
 from .models import Deputy, LiaisonAssignment, Suspension, Termination
 from .scopes import deputies_visible_to
 
@@ -59,23 +61,14 @@ class DeputyFilters:
 
     @classmethod
     def from_request(cls, request) -> "DeputyFilters":
-        get = request.GET
-
-        def number(key):
-            value = get.get(key, "")
-            return int(value) if value.isdigit() else None
-
-        year = number("year")
         return cls(
-            q=get.get("q", "").strip(),
-            term=number("term"),
-            delegation=number("delegation"),
-            group=number("group"),
-            status=get.get("status", "") if get.get("status") in STATUS_LABELS else "",
-            compliance=get.get("compliance", "")
-            if get.get("compliance") in dict(COMPLIANCE_CHOICES)
-            else "",
-            year=year if year and 2000 <= year <= 2100 else timezone.localdate().year,
+            q=text_param(request, "q"),
+            term=int_param(request, "term"),
+            delegation=int_param(request, "delegation"),
+            group=int_param(request, "group"),
+            status=choice_param(request, "status", STATUS_LABELS),
+            compliance=choice_param(request, "compliance", dict(COMPLIANCE_CHOICES)),
+            year=year_param(request, default=timezone.localdate().year),
         )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jdrenda import listing
+from jdrenda.params import int_param
 from jdrenda.todo import todo_items
 from jdrenda.views import apply_errors, confirm_delete, form_page
 
@@ -127,9 +128,13 @@ def _editable(request, pk, may=permissions.may_change_deputy) -> Deputy:
     return deputy
 
 
+def _asked_year(request) -> int:
+    """?year=: any four-digit year (the pages clamp it to the deputy's term), else this year."""
+    return int_param(request, "year", minimum=1000, maximum=9999, default=timezone.localdate().year)
+
+
 def _year(request, deputy=None) -> int:
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() else timezone.localdate().year
+    year = _asked_year(request)
     if deputy is not None:
         years = deputy.term.years()
         year = min(max(year, years[0]), years[-1])
@@ -211,8 +216,7 @@ def my_file(request):
     nothing of another deputy is reachable from it; a user with no deputy record gets 404."""
     from supervision import self_reports
 
-    raw = request.GET.get("year", "")
-    asked = int(raw) if raw.isdigit() else timezone.localdate().year
+    asked = _asked_year(request)
     own = self_reports.own_deputy(request.user, asked)
     if own is None:
         raise Http404

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Delegation, Deputy, Term
+from jdrenda.params import ModelIdsField
 
 from . import services
 from .models import HandlingUnit, Proposal, ProposalEvaluation, Satisfaction
@@ -12,7 +13,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProposalForm(forms.ModelForm):
-    cosigners = forms.ModelMultipleChoiceField(
+    cosigners = ModelIdsField(
         label=_("附议代表"),
         queryset=Deputy.objects.none(),
         required=False,
@@ -27,6 +28,7 @@ class ProposalForm(forms.ModelForm):
             "submitted_date": DATE,
             "handling_units": forms.SelectMultiple(attrs={"size": 6}),
         }
+        field_classes = {"handling_units": ModelIdsField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

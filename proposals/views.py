@@ -19,6 +19,7 @@ from deputies.models import Role
 from deputies.scopes import proposals_visible_to, user_scope
 from jdrenda import todo
 from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
+from jdrenda.params import note_invalid_form
 from jdrenda.views import apply_errors, confirm_delete
 
 from . import forms, services
@@ -52,6 +53,7 @@ def filtered_proposals(request):
     form = forms.ProposalFilterForm(request.GET or None)
     if not user_scope(request.user).deputy_ids:
         del form.fields["to_evaluate"]  # only a lead deputy evaluates
+    note_invalid_form(request, form)
     qs = proposals_visible_to(request.user).select_related("lead__delegation", "term")
     if form.is_valid():
         data = form.cleaned_data

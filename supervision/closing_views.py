@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jdrenda.params import year_param
+
 from .closing import (
     close_year,
     may_close_years,
@@ -27,14 +29,6 @@ from .models import ClosedYear
 def _require_closer(user):
     if not may_close_years(user):
         raise Http404
-
-
-def _year(value):
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return None
-    return year if 2000 <= year <= 2100 else None
 
 
 @login_required
@@ -63,7 +57,7 @@ def close_year_view(request):
     """Step 1 asks for the confirmation (naming what closing blocks); step 2 (confirm=1)
     closes. A year not yet ended, or already closed, is refused with no form to confirm."""
     _require_closer(request.user)
-    year = _year(request.POST.get("year"))
+    year = year_param(request, source=request.POST)
     reason = (request.POST.get("reason") or "").strip()
     error, refused = "", False
     if year is None:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from deputies.scopes import can_export_evaluation
+from jdrenda.params import year_param
 
 from . import dashboard
 
@@ -41,9 +42,7 @@ HANDLING_LABELS = {
 
 
 def _year(request) -> int:
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() else 0
-    return year if 2000 <= year <= 2100 else dashboard.default_year()
+    return year_param(request) or dashboard.default_year()
 
 
 def deputy_list_url(year: int, term_id: int, delegation_id: int, compliance: str = "") -> str:

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from jdrenda.params import clean_text, date_param, text_param
 
 from .models import ExportLog
 
@@ -129,7 +130,7 @@ def describe_query(title: str, request, labels: dict[str, str] | None = None) ->
     for key in request.GET:
         if key in ("format", "page"):
             continue
-        value = ",".join(v for v in request.GET.getlist(key) if v)
+        value = ",".join(clean_text(v) for v in request.GET.getlist(key) if clean_text(v))
         if value:
             parts.append(f"{names.get(key, key)}={value}")
     return f"{title}（{'，'.join(parts)}）" if parts else title
@@ -164,19 +165,11 @@ class LogFilters:
 
     @classmethod
     def from_request(cls, request) -> LogFilters:
-        get = request.GET
-
-        def day(key):
-            try:
-                return parse_date(get.get(key, "").strip())
-            except ValueError:
-                return None
-
         return cls(
-            user=get.get("user", "").strip(),
-            kind=get.get("kind", "").strip(),
-            date_from=day("date_from"),
-            date_to=day("date_to"),
+            user=text_param(request, "user"),
+            kind=text_param(request, "kind"),
+            date_from=date_param(request, "date_from"),
+            date_to=date_param(request, "date_to"),
         )
 
 

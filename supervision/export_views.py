@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from deputies.models import Term
 from deputies.scopes import can_export_evaluation, user_scope
+from jdrenda.params import int_param, year_param
 from jdrenda.percent import percent
 
 from . import compliance
@@ -33,16 +34,11 @@ def _require_exporter(user):
 
 
 def _year_and_term(request):
-    try:
-        year = int(request.GET.get("year") or request.POST.get("year") or 0)
-    except ValueError:
-        year = 0
-    if not 2000 <= year <= 2100:
-        year = timezone.localdate().year
-    term = None
-    term_id = request.GET.get("term") or request.POST.get("term")
-    if term_id:
-        term = Term.objects.filter(pk=term_id).first()
+    # The downloads take ?year=&term=, the job buttons POST them.
+    source = request.POST if request.method == "POST" else request.GET
+    year = year_param(request, source=source, default=timezone.localdate().year)
+    term_id = int_param(request, "term", source=source)
+    term = Term.objects.filter(pk=term_id).first() if term_id else None
     return year, term
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from deputies.models import Delegation
 from deputies.scopes import can_export_evaluation, deputies_visible_to, user_scope
 from jdrenda import listing
+from jdrenda.params import int_param, text_param
 
 from . import compliance, leaders, points, records
 from .compliance import Status, evaluate_year, terms_for_year
@@ -223,9 +224,8 @@ def points_view(request):
     """Per-deputy score beside the rule-by-rule status, in the user's scope."""
     _require(_office_or_leadership(request.user))
     year = _year(request)
-    delegation = request.GET.get("delegation", "")
-    delegation = int(delegation) if delegation.isdigit() else None
-    q = request.GET.get("q", "").strip()
+    delegation = int_param(request, "delegation")
+    q = text_param(request, "q")
     visible = deputies_visible_to(request.user)
     if delegation:
         visible = visible.filter(delegation_id=delegation)

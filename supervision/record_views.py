@@ -14,6 +14,7 @@ from deputies import permissions
 from deputies.models import Delegation, Role, Term
 from deputies.scopes import deputies_visible_to, records_visible_to, user_scope
 from jdrenda import listing
+from jdrenda.params import int_param, text_param, year_param
 from jdrenda.views import confirm_delete, form_page
 
 from . import compliance, records
@@ -23,9 +24,7 @@ from .models import Award, ConstituencyReport, GroupAnnualReport, Interview
 
 
 def _year(request) -> int:
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() else timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    return year_param(request, default=timezone.localdate().year)
 
 
 def _years():
@@ -39,8 +38,7 @@ def _require(allowed: bool):
 
 
 def _number(request, key):
-    value = request.GET.get(key, "")
-    return int(value) if value.isdigit() else None
+    return int_param(request, key)
 
 
 def _form_page(request, form, save, *, title, message, back):
@@ -66,7 +64,7 @@ def report_list(request):
     qs = qs.select_related("deputy", "deputy__delegation")
     if delegation:
         qs = qs.filter(deputy__delegation_id=delegation)
-    if q := request.GET.get("q", "").strip():
+    if q := text_param(request, "q"):
         qs = qs.filter(Q(deputy__name__icontains=q) | Q(deputy__code__icontains=q))
     qs, current = listing.sort(request, qs, REPORT_SORTS, "-date")
     if listing.wants_xlsx(request):
@@ -103,7 +101,7 @@ def _report_back():
 @login_required
 def report_create(request):
     _require(records.can_record_reports(request.user))
-    initial = {"deputy": request.GET.get("deputy")}
+    initial = {"deputy": _number(request, "deputy")}
     form = forms.ConstituencyReportForm(
         request.POST or None, initial=initial, deputies=records.report_deputies(request.user)
     )
@@ -427,7 +425,7 @@ AWARD_SORTS = {"year": "year", "kind": "kind"}
 def award_list(request):
     _require(bool(user_scope(request.user).roles))
     qs = records.awards_visible_to(request.user)
-    year = _number(request, "year")
+    year = year_param(request)
     if year:
         qs = qs.filter(year=year)
     if (kind := request.GET.get("kind", "")) in Award.Kind.values:

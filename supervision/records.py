@@ -30,7 +30,7 @@ CANDIDATE_READERS = INTERVIEW_RECORDERS | {
 def groups_visible_to(user):
     scope = user_scope(user)
     groups = DeputyGroup.objects.select_related("term", "delegation", "leader")
-    if scope.district_wide or scope.has(Role.COMMITTEE_STAFF):
+    if scope.district_wide:
         return groups
     q = Q(pk__in=scope.group_ids) | Q(delegation_id__in=scope.delegation_ids)
     q |= Q(members__pk__in=scope.deputy_ids)
@@ -84,7 +84,7 @@ def awards_visible_to(user):
 
     awards = Award.objects.select_related("deputy", "deputy__delegation", "proposal")
     scope = user_scope(user)
-    if scope.district_wide or scope.has(Role.COMMITTEE_STAFF):
+    if scope.district_wide:
         return awards
     return awards.filter(
         Q(deputy__in=deputies_visible_to(user)) | Q(proposal__in=proposals_visible_to(user))

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import ContactMethod
 from deputies.models import Constituent
+from jdrenda.params import ModelIdsField
 
 from .models import RecordFlag, SelfReport
 from .rules import RULES
@@ -23,7 +24,7 @@ class SelfReportForm(forms.ModelForm):
     activity_type = forms.ChoiceField(
         label=_("活动类型"), choices=[("", "——"), *SELF_ACTIVITY_TYPES], required=False
     )
-    constituents = forms.ModelMultipleChoiceField(
+    constituents = ModelIdsField(
         label=_("联系的选民"),
         queryset=Constituent.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from deputies.models import DeputyGroup
 from jdrenda import listing
+from jdrenda.params import int_param, year_param
 from jdrenda.views import apply_errors
 
 from . import self_report_forms as forms
@@ -37,8 +38,7 @@ def _own(request, year=None):
 
 
 def _year(request):
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    return year_param(request, default=timezone.localdate().year)
 
 
 def _mine(year=None, anchor=""):
@@ -147,8 +147,7 @@ REVIEW_SORTS = {"submitted": "submitted_at", "date": "date", "deputy": "deputy__
 
 
 def _number(request, key):
-    value = request.GET.get(key, "")
-    return int(value) if value.isdigit() else None
+    return int_param(request, key)
 
 
 @login_required

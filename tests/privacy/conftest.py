@@ -1,5 +1,6 @@
 """A small world for the privacy tests: one deputy (D) with a mobile number, a birth date and
-a liaison list, and a user for every role that can open D's file."""
+a liaison list, and a user for every role that can open D's file (D takes part in an
+activity of the committee staff's organiser, so they see D: deputies.scopes)."""
 
 from datetime import date
 from types import SimpleNamespace
@@ -14,7 +15,7 @@ BIRTH = date(1970, 5, 6)
 
 @pytest.fixture
 def world(db, term, make_delegation, make_group, make_deputy, make_user):
-    from activities.models import Communication
+    from activities.models import Activity, Communication, Participation
     from deputies.models import Constituent, Organiser, Role
 
     south, north = make_delegation("南翔镇"), make_delegation("江桥镇")
@@ -32,6 +33,15 @@ def world(db, term, make_delegation, make_group, make_deputy, make_user):
     constituent = Constituent.objects.create(deputy=d, name="张选民", phone=PHONE, address=ADDRESS)
     comm = Communication.objects.create(deputy=d, date=date(2024, 3, 1), method="visit")
     comm.constituents.add(constituent)
+    law_committee = Organiser.objects.create(name="法制委")
+    activity = Activity.objects.create(
+        term=term,
+        name="集中视察",
+        type="inspection",
+        date=date(2024, 4, 1),
+        organiser=law_committee,
+    )
+    Participation.objects.create(activity=activity, deputy=d)
     users = {
         "office": make_user("office", [(Role.OFFICE_STAFF, None)]),
         "town": make_user("town", [(Role.TOWN_STAFF, south)]),
@@ -39,9 +49,7 @@ def world(db, term, make_delegation, make_group, make_deputy, make_user):
         "head": make_user("head", [(Role.DELEGATION_HEAD, south)]),
         "secretary": make_user("secretary", [(Role.SECRETARY_GENERAL, None)]),
         "qualification": make_user("qualification", [(Role.QUALIFICATION, None)]),
-        "committee": make_user(
-            "committee", [(Role.COMMITTEE_STAFF, Organiser.objects.create(name="法制委"))]
-        ),
+        "committee": make_user("committee", [(Role.COMMITTEE_STAFF, law_committee)]),
         "leadership": make_user("leadership", [(Role.LEADERSHIP, None)]),
         "leader": leader_user,
         "deputy": deputy_user,

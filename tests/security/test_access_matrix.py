@@ -236,8 +236,8 @@ EXPECTED = {
     "deputies:list": (200, {}),
     "deputies:mine": (404, {"deputy": 200, "other_deputy": 200, "group_leader": 200}),
     "deputies:create": (404, {"other_town": 200, "office": 200}),
-    "deputies:detail": (200, {"other_deputy": 404, "other_town": 404}),
-    "deputies:history": (200, {"other_deputy": 404, "other_town": 404}),
+    "deputies:detail": (200, {"other_deputy": 404, "other_town": 404, "committee": 404}),
+    "deputies:history": (200, {"other_deputy": 404, "other_town": 404, "committee": 404}),
     "deputies:my_history": (404, {"deputy": 200, "other_deputy": 200, "group_leader": 200}),
     "deputies:edit": (404, {"office": 200}),
     "deputies:service_create": (404, {"office": 200}),
@@ -248,7 +248,7 @@ EXPECTED = {
     "deputies:suspension_delete": (404, {"office": 200}),
     "deputies:termination": (404, {"office": 200}),
     "deputies:termination_delete": (404, {"office": 200}),
-    "deputies:constituents_xlsx": (200, {"other_deputy": 404, "other_town": 404}),
+    "deputies:constituents_xlsx": (200, {"other_deputy": 404, "other_town": 404, "committee": 404}),
     "deputies:constituent_create": (404, {"office": 200}),
     "deputies:constituent_edit": (404, {"office": 200}),
     "deputies:constituent_delete": (404, {"office": 200}),
@@ -326,14 +326,14 @@ EXPECTED = {
         200,
         {"head": 404, "secretary": 404, "committee": 404, "leadership": 404},
     ),
-    "activities:opinion_detail": (200, {"other_deputy": 404, "other_town": 404}),
+    "activities:opinion_detail": (200, {"other_deputy": 404, "other_town": 404, "committee": 404}),
     "activities:opinion_edit": (404, {"deputy": 200, "office": 200}),
     "activities:opinion_refer": (404, {"deputy": 302, "office": 302}),
     "activities:opinion_status": (404, {"deputy": 302, "office": 302}),
     "activities:opinion_delete": (404, {"deputy": 200, "office": 200}),
     "proposals:proposal_list": (200, {}),
     "proposals:proposal_create": (404, {"office": 200}),
-    "proposals:proposal_detail": (200, {"other_deputy": 404, "other_town": 404}),
+    "proposals:proposal_detail": (200, {"other_deputy": 404, "other_town": 404, "committee": 404}),
     "proposals:proposal_edit": (404, {"office": 200}),
     "proposals:proposal_delete": (404, {"office": 200}),
     "proposals:proposal_transition": (404, {"office": 302}),
@@ -386,7 +386,10 @@ EXPECTED = {
         {"deputy": 200, "other_deputy": 200, "group_leader": 200},
     ),
     "supervision:my_file_pdf": (404, {"deputy": 200, "other_deputy": 200, "group_leader": 200}),
-    "supervision:deputy_file_pdf": (200, {"other_deputy": 404, "other_town": 404}),
+    "supervision:deputy_file_pdf": (
+        200,
+        {"other_deputy": 404, "other_town": 404, "committee": 404},
+    ),
     "supervision:my_report_draft": (404, {"deputy": 200, "other_deputy": 200, "group_leader": 200}),
     "supervision:my_report_draft_download": (
         404,
@@ -589,8 +592,9 @@ def snapshot():
     return row, [list(model.objects.order_by("pk").values()) for model in UNTRACKED]
 
 
-# Roles that must see nothing of deputy A (another delegation's deputy and town staff).
-OUT_OF_SCOPE = ("other_deputy", "other_town")
+# Roles that must see nothing of deputy A (another delegation's deputy and town staff, and
+# committee staff: A takes part in none of their activities).
+OUT_OF_SCOPE = ("other_deputy", "other_town", "committee")
 A_NAMES = ("甲代表", "选民甲")  # deputy A's name and A's constituent's name
 
 

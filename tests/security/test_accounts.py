@@ -252,6 +252,20 @@ def test_mobile_number_and_username_share_the_count(make_user, make_deputy, term
     assert signed_in_user(client) is None
 
 
+def test_per_computer_limit_says_so_and_does_not_claim_a_locked_account(make_user, term):
+    """Ten failures from one computer spread over three accounts (none reaches its own five):
+    the next account is refused with what happened (this computer), not "该账号已暂时锁定"."""
+    for name in ("a1", "a2", "a3", "victim"):
+        make_user(name)
+    client = Client()
+    for name in ("a1", "a2", "a3", "a1", "a2", "a3", "a1", "a2", "a3", "a1"):
+        assert "不正确" in login(client, name, "wrong-password").content.decode()
+    html = login(client, "victim").content.decode()
+    assert "此电脑登录失败次数过多，请 1 分钟后再试" in html
+    assert "该账号已暂时锁定" not in html
+    assert signed_in_user(client) is None
+
+
 def test_lockout_message_follows_the_configured_window(make_user, settings):
     settings.ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,3/15m/key"}
     make_user("someone")
