@@ -754,7 +754,9 @@ class DemoBuilder:
         town_groups = [g for g in self.groups if g.delegation_id == town.pk]
         leader_group = town_groups[0]
         leader_deputy = leader_group.leader
-        # The demo deputy: an ordinary 南翔镇 deputy of another group, not on the SC.
+        # The demo deputy: an ordinary 南翔镇 deputy (the town staff's and the head's
+        # delegation) in the demo leader's group, not on the SC, so every workflow can be
+        # walked with the demo accounts: 填报 → 组长审核 → 通知, leave → head → secretary.
         deputy_info = next(
             i
             for i in self.infos
@@ -762,7 +764,7 @@ class DemoBuilder:
             and i.regular
             and not i.sc_member
             and i.deputy.pk not in self.leaders
-            and self.groups[i.group].pk != leader_group.pk
+            and self.groups[i.group].pk == leader_group.pk
         )
         self.demo_deputy = deputy_info
         self.users = {}

@@ -268,3 +268,23 @@ def test_scale_two_roughly_doubles_the_deputies():
     assert 1.9 * before <= Deputy.objects.count() <= 2.1 * before
     assert DeputyGroup.objects.count() >= 110
     assert "leadership" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_demo_accounts_can_walk_every_workflow():
+    """Issue 11, item 9: the demo deputy's self-report reaches the demo leader, and the
+    deputy's leave request reaches the demo head (and the town staff see the deputy)."""
+    from activities import session_selectors
+    from supervision import self_reports
+
+    User = get_user_model()
+    deputy = Deputy.objects.get(user__username="deputy")
+    leader = User.objects.get(username="leader")
+    assert deputy.group.leader.user == leader
+    assert deputy.group.pk in user_scope(leader).group_ids
+    assert deputy.delegation_id in user_scope(User.objects.get(username="head")).delegation_ids
+    town = user_scope(User.objects.get(username="town"))
+    assert deputy.delegation_id in town.town_staff_delegation_ids
+    assert self_reports.reviewable_deputies(leader).filter(pk=deputy.pk).exists()
+    own = session_selectors.leave_deputies(User.objects.get(username="deputy"))
+    assert own.filter(pk=deputy.pk).exists()
