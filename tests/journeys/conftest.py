@@ -194,6 +194,10 @@ class Journey:
             found = page.locator("main form").count()
             if found != forms:
                 self.problems.append(f"{found} forms in the page, {forms} expected")
+            # A page pasted into a badge brings its own form (the enrolment form twice).
+            codes = page.locator("form:has(input[name=code])").count()
+            if codes > 1:
+                self.problems.append(f"{codes} forms asking for a code in the page")
         text = PRODUCT_NAMES.sub("", page.inner_text("body"))
         english = sorted(set(ENGLISH.findall(text)))
         if english:

@@ -1,6 +1,8 @@
 """Leadership, the committee staff and the qualification committee, first day (issue 11):
 log in, enrol TOTP from the key on the page, then the role's daily pages."""
 
+import io
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +24,8 @@ def test_leadership_opens_the_dashboard_and_downloads_the_workbook(journey):
         j.page.get_by_role("link", name="下载年度履职评价工作簿").click()
     download = info.value
     assert download.suggested_filename.endswith(".xlsx")
-    workbook = load_workbook(download.path(), read_only=True)
+    # Playwright saves downloads without an extension, which openpyxl refuses by name.
+    workbook = load_workbook(io.BytesIO(download.path().read_bytes()), read_only=True)
     assert workbook.sheetnames  # a real workbook, not an error page
     j.step("evaluation-after-download")
 
