@@ -187,6 +187,8 @@ class Journey:
         repeated = {url: n for url, n in counts.items() if n > MAX_REPEATS}
         if repeated:
             self.problems.append(f"requests repeated while idle (reload loop?): {repeated}")
+        if late or repeated:
+            self.fail_on_problems(where)  # the page keeps moving: nothing else can be read
         violations = page.evaluate("window.__cspViolations || []")
         if violations:
             self.problems.append(f"CSP violations: {violations}")
