@@ -217,8 +217,9 @@ class Journey:
         page.locator("main form button[type=submit]").first.click()
         page.wait_for_url(lambda u: "/accounts/login/" not in u)
 
-    def enrol_totp(self):
-        """As a person would: read the key shown, type the app's code, keep the recovery codes."""
+    def enrol_totp(self, new_key: bool = False):
+        """As a person would: read the key shown, type the app's code, keep the recovery codes.
+        With new_key, ask for another key first (换一个密钥) and use that one."""
         from tests.journeys.totp import totp
 
         page = self.page
@@ -228,6 +229,13 @@ class Journey:
         page.reload()  # a reload must not change the key the user has typed into the app
         self.step("enrol-reloaded", forms=1)
         assert page.input_value("#authenticator_secret") == key
+        if new_key:
+            page.get_by_role("button", name="换一个密钥").click()
+            page.wait_for_load_state()
+            self.step("enrol-new-key", forms=1)
+            assert "已生成新的密钥" in page.inner_text("main")
+            assert page.input_value("#authenticator_secret") != key
+            key = page.input_value("#authenticator_secret")
         # Far from the end of a 30-second window, as a person would wait for a fresh code.
         if time.time() % 30 > 25:
             page.wait_for_timeout((30 - time.time() % 30 + 0.5) * 1000)
