@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from deputies import mfa
 from deputies import views as deputy_views
@@ -28,5 +29,7 @@ urlpatterns = [
     path("notifications/", include("supervision.notification_urls")),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on their own (the admin, files opened directly).
-    path("favicon.ico", lambda request: redirect(static("favicon.ico")), name="favicon"),
+    path(
+        "favicon.ico", require_safe(lambda request: redirect(static("favicon.ico"))), name="favicon"
+    ),
 ]
