@@ -119,6 +119,9 @@ SESSION_STARTS = {
     2025: date(2025, 1, 7),
     2026: date(2026, 1, 6),
 }
+# After DATA_END, before the term ends: the session the demo deputy can ask leave for.
+UPCOMING = date(2026, 12, 20)
+UPCOMING_SESSION = "七届人大六次会议"
 CN_DIGITS = "零一二三四五六七八九"
 
 SURNAMES = (
@@ -764,7 +767,9 @@ class DemoBuilder:
         town_groups = [g for g in self.groups if g.delegation_id == town.pk]
         leader_group = town_groups[0]
         leader_deputy = leader_group.leader
-        # The demo deputy: an ordinary 南翔镇 deputy of another group, not on the SC.
+        # The demo deputy: an ordinary 南翔镇 deputy (the town staff's and the head's
+        # delegation) in the demo leader's group, not on the SC, so every workflow can be
+        # walked with the demo accounts: 填报 → 组长审核 → 通知, leave → head → secretary.
         deputy_info = next(
             i
             for i in self.infos
@@ -772,7 +777,7 @@ class DemoBuilder:
             and i.regular
             and not i.sc_member
             and i.deputy.pk not in self.leaders
-            and self.groups[i.group].pk != leader_group.pk
+            and self.groups[i.group].pk == leader_group.pk
         )
         self.demo_deputy = deputy_info
         self.users = {}
@@ -975,6 +980,14 @@ class DemoBuilder:
             LeaveRequest.objects.filter(meeting=m).update(
                 requested_at=at(m.date - timedelta(days=3), 9, 30)
             )
+        # An upcoming session, nothing recorded yet: a deputy asks for leave ahead of a meeting,
+        # so leave → head → secretary can be walked with the demo accounts.
+        upcoming = Session.objects.create(
+            term=self.term, name=UPCOMING_SESSION, start_date=UPCOMING, end_date=UPCOMING
+        )
+        Meeting.objects.create(term=self.term, session=upcoming, name=f"{UPCOMING_SESSION}全体会议",
+                               kind=Meeting.Kind.PLENARY, date=UPCOMING)  # fmt: skip
+        n_sessions, n_meetings = n_sessions + 1, n_meetings + 1
         self.progress(_("大会"), n_sessions)
         self.progress(_("大会会议"), n_meetings)
         self.progress(_("出席情况"), attendance.count)

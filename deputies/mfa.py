@@ -5,21 +5,31 @@ must have a TOTP authenticator. Deputies may enrol but are not forced: many of t
 rarely from their own phone, and their pages show only their own record.
 
 RequireMFAMiddleware sends such a user without TOTP to allauth's activation page; MFAAdapter
-keeps them from deactivating it. A user who has TOTP is remembered in the session, so the
-check costs no query after the first request. A user without TOTP is checked on every
-request: a role (or is_staff) given while they are signed in must ask for TOTP at the next
-page, not at the next login. That check is user_scope(), which the view reuses.
+keeps them from deactivating it. A fragment request (a navigation badge, an htmx swap) from
+such a user gets an empty 204 instead: a page pasted into a badge shows a second enrolment
+form, and an HX-Redirect from a badge loaded on every page reloads the page for ever. The
+pages such a user may see draw no badges at all (request.mfa_pending, base.html).
+
+A user who has TOTP is remembered in the session, so the check costs no query after the
+first request. A user without TOTP is checked on every request: a role (or is_staff) given
+while they are signed in must ask for TOTP at the next page, not at the next login. That
+check is user_scope(), which the view reuses.
 """
 
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
+from allauth.mfa.totp.internal import auth as totp_auth
+from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from .models import Role
 from .scopes import user_scope
@@ -39,6 +49,8 @@ EXEMPT_URL_NAMES = (
     "account_logout",
     "account_login",
     "healthz",
+    "favicon",
+    "mfa_new_totp_secret",
 )
 
 
@@ -86,6 +98,39 @@ class MFAAdapter(DefaultMFAAdapter):
         return super().can_delete_authenticator(authenticator)
 
 
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    """allauth's form makes a new secret on every GET, so a reload (or any second fetch of the
+    page) silently invalidates the key the user has just typed into the app. Keep the secret
+    in the session until it is confirmed or the user asks for another (new_totp_secret)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.user = kwargs.pop("user")
+        forms.Form.__init__(self, *args, **kwargs)
+        self.secret = totp_auth.get_totp_secret(regenerate=False)
+
+
+@login_required
+@require_POST
+def new_totp_secret(request):
+    """换一个密钥: drop the unconfirmed secret; the activation page makes a new one."""
+    totp_auth.clear_totp_secret(request)
+    messages.info(request, _("已生成新的密钥，请在验证器应用中删除旧的条目，重新扫描二维码。"))
+    return redirect("mfa_activate_totp")
+
+
+def is_fragment_request(request) -> bool:
+    """A request whose answer is pasted into a page (htmx, fetch), not shown as a page.
+
+    htmx sends HX-Request; static/js/nav-count.js sends X-Requested-With; any other script
+    fetch from a browser says Sec-Fetch-Dest: empty (a page navigation says "document")."""
+    headers = request.headers
+    return bool(
+        headers.get("HX-Request")
+        or headers.get("X-Requested-With")
+        or headers.get("Sec-Fetch-Dest") == "empty"
+    )
+
+
 class RequireMFAMiddleware:
     """After AuthenticationMiddleware and MessageMiddleware."""
 
@@ -100,16 +145,19 @@ class RequireMFAMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        request.mfa_pending = False
         if (
             user is not None
             and user.is_authenticated
             and request.session.get(SESSION_KEY) != user.pk
-            and not self.is_exempt(request.path_info)
             and mfa_required(user)
         ):
             if not has_totp(user):
-                return self.send_to_enrolment(request)
-            request.session[SESSION_KEY] = user.pk
+                if not self.is_exempt(request.path_info):
+                    return self.send_to_enrolment(request)
+                request.mfa_pending = True  # the enrolment pages draw no badges
+            else:
+                request.session[SESSION_KEY] = user.pk
         return self.get_response(request)
 
     def is_exempt(self, path: str) -> bool:
@@ -117,12 +165,10 @@ class RequireMFAMiddleware:
         return path in self.exempt_paths() or path.startswith(static)
 
     def send_to_enrolment(self, request):
-        url = reverse("mfa_activate_totp")
-        if request.headers.get("HX-Request"):
-            # htmx would swap the activation page into a fragment; make it a full navigation.
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = url
-            return response
+        if is_fragment_request(request):
+            # Nothing to paste and no redirect: the page around the fragment is the
+            # enrolment page (or will be at its next navigation).
+            return HttpResponse(status=204)
         messages.warning(
             request,
             _(
@@ -132,4 +178,4 @@ class RequireMFAMiddleware:
             ),
             fail_silently=True,
         )
-        return redirect(url)
+        return redirect("mfa_activate_totp")

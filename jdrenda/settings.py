@@ -59,7 +59,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -162,6 +161,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
 # TOTP is required for staff and leadership, optional for deputies (deputies.mfa).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "deputies.mfa.MFAAdapter"
+# The unconfirmed secret survives a reload of the enrolment page (allauth's makes a new one).
+MFA_FORMS = {"activate_totp": "deputies.mfa.ActivateTOTPForm"}
 MFA_TOTP_ISSUER = "嘉定区人大代表履职"
 # One 30-second step either side: phone clocks drift; a used code cannot be replayed.
 MFA_TOTP_TOLERANCE = 1
@@ -170,7 +171,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Chinese only, whatever the browser prefers (no LocaleMiddleware): pages, messages, e-mails.
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

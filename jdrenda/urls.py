@@ -1,7 +1,11 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
+from deputies import mfa
 from deputies import views as deputy_views
 from jdrenda import health
 
@@ -13,6 +17,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", deputy_views.home, name="home"),
+    path("accounts/2fa/totp/new-secret/", mfa.new_totp_secret, name="mfa_new_totp_secret"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("deputies/", include("deputies.urls")),
@@ -23,4 +28,8 @@ urlpatterns = [
     path("dashboard/", include("supervision.dashboard_urls")),
     path("notifications/", include("supervision.notification_urls")),
     path("healthz", health.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on their own (the admin, files opened directly).
+    path(
+        "favicon.ico", require_safe(lambda request: redirect(static("favicon.ico"))), name="favicon"
+    ),
 ]

@@ -345,7 +345,8 @@ def _record_participation(report: SelfReport) -> Participation:
 
 
 def confirm(user, report: SelfReport) -> SelfReport:
-    """Confirm: write the real record and link it, all or nothing."""
+    """Confirm: write the real record and link it, all or nothing; the deputy is notified
+    (the 填报 → 审核 → 通知 loop: a confirmation is news as much as a rejection)."""
     with transaction.atomic():
         report = _reviewable(user, report)
         if report.kind == SelfReport.Kind.COMMUNICATION:
@@ -362,6 +363,18 @@ def confirm(user, report: SelfReport) -> SelfReport:
         report.status = SelfReport.Status.CONFIRMED
         report.reviewed_by, report.reviewed_at = user, timezone.now()
         report.save()
+    recipient = report.deputy.user_id or report.submitted_by_id
+    if recipient:
+        subject = _("您的填报已确认：%(k)s %(d)s") % {
+            "k": report.get_kind_display(),
+            "d": report.date.isoformat(),
+        }
+        body = _("该条填报已审核确认，计入履职统计。")
+        notifications.send(
+            "self_report_confirmed",
+            f"sr{report.pk}",
+            [notifications.Message(recipient, subject, body, reverse("deputies:mine"))],
+        )
     return report
 
 

@@ -112,6 +112,19 @@ def test_invalid_reports_are_refused_with_a_message(world, client_for, today):
     assert not SelfReport.objects.exists()
 
 
+def test_confirmation_notifies_the_deputy(world, client_for, recent):
+    """Issue 11: 填报 → 组长审核 → 通知; the deputy hears of a confirmation, once."""
+    submit_communication(client_for(world["deputy"]), world, recent)
+    report = SelfReport.objects.get()
+    confirm = reverse("supervision:review_confirm", args=[report.pk])
+    assert client_for(world["leader"]).post(confirm).status_code == 302
+    note = Notification.objects.get(recipient=world["deputy"])
+    assert note.subject == f"您的填报已确认：联系选民 {recent.isoformat()}"
+    assert note.url == reverse("deputies:mine")
+    inbox = client_for(world["deputy"]).get(reverse("notifications:inbox")).content.decode()
+    assert "您的填报已确认" in inbox
+
+
 def test_rejection_needs_a_reason_notifies_the_deputy_who_may_resubmit(world, client_for,
                                                                         recent):  # fmt: skip
     submit_communication(client_for(world["deputy"]), world, recent)

@@ -63,6 +63,7 @@ PATTERNS = served_patterns()
 READ_ONLY = {
     "home",
     "healthz",
+    "favicon",
     "deputies:list",
     "deputies:mine",
     "deputies:detail",
@@ -419,6 +420,7 @@ EXPECTED = {
     "notifications:read": (405, {}),
     "notifications:settings": (200, {}),
     "healthz": (200, {"anonymous": 200}),
+    "favicon": (302, {"anonymous": 302}),  # to the static file
 }
 
 # Own-data endpoints every signed-in user may write (their inbox, their settings).

@@ -33,8 +33,8 @@ def inline_script_in(html: str) -> list[str]:
 
 
 def sent_to_enrolment(response) -> bool:
-    if response.status_code == 204:  # htmx: a full navigation
-        return response.get("HX-Redirect") == ACTIVATE
+    if response.status_code == 204:  # a fragment request: nothing, and no redirect loop
+        return "HX-Redirect" not in response and response.content == b""
     return response.status_code == 302 and response["Location"] == ACTIVATE
 
 

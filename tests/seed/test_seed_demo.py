@@ -144,8 +144,14 @@ def test_counts_are_in_the_expected_ranges():
     assert 280 <= Deputy.objects.count() <= 320
     assert 55 <= DeputyGroup.objects.count() <= 65
     assert list(Session.objects.order_by("start_date").values_list("name", flat=True)) == [
-        f"七届人大{n}次会议" for n in "一二三四五"
+        f"七届人大{n}次会议" for n in "一二三四五六"
     ]
+    # The sixth is still to come (issue 11: the demo deputy can ask for leave ahead of it).
+    assert (
+        not Session.objects.get(name="七届人大六次会议")
+        .meetings.filter(attendances__isnull=False)
+        .exists()
+    )
     # Bigger towns have more deputies.
     assert (
         Deputy.objects.filter(delegation__name="江桥镇").count()
@@ -268,3 +274,23 @@ def test_scale_two_roughly_doubles_the_deputies():
     assert 1.9 * before <= Deputy.objects.count() <= 2.1 * before
     assert DeputyGroup.objects.count() >= 110
     assert "leadership" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_demo_accounts_can_walk_every_workflow():
+    """Issue 11, item 9: the demo deputy's self-report reaches the demo leader, and the
+    deputy's leave request reaches the demo head (and the town staff see the deputy)."""
+    from activities import session_selectors
+    from supervision import self_reports
+
+    User = get_user_model()
+    deputy = Deputy.objects.get(user__username="deputy")
+    leader = User.objects.get(username="leader")
+    assert deputy.group.leader.user == leader
+    assert deputy.group.pk in user_scope(leader).group_ids
+    assert deputy.delegation_id in user_scope(User.objects.get(username="head")).delegation_ids
+    town = user_scope(User.objects.get(username="town"))
+    assert deputy.delegation_id in town.town_staff_delegation_ids
+    assert self_reports.reviewable_deputies(leader).filter(pk=deputy.pk).exists()
+    own = session_selectors.leave_deputies(User.objects.get(username="deputy"))
+    assert own.filter(pk=deputy.pk).exists()
