@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import (
@@ -121,6 +122,14 @@ SESSION_STARTS = {
 }
 # After DATA_END, before the term ends: the session the demo deputy can ask leave for.
 UPCOMING = date(2026, 12, 20)
+
+
+def upcoming_day(today: date) -> date:
+    """UPCOMING while it is still ahead; later, two weeks from the day of seeding, so a
+    seeded demo always has a meeting to ask leave for (the demo term itself ends 2026-12-31)."""
+    return max(UPCOMING, today + timedelta(days=14))
+
+
 UPCOMING_SESSION = "七届人大六次会议"
 CN_DIGITS = "零一二三四五六七八九"
 
@@ -982,11 +991,12 @@ class DemoBuilder:
             )
         # An upcoming session, nothing recorded yet: a deputy asks for leave ahead of a meeting,
         # so leave → head → secretary can be walked with the demo accounts.
+        day = upcoming_day(timezone.localdate())
         upcoming = Session.objects.create(
-            term=self.term, name=UPCOMING_SESSION, start_date=UPCOMING, end_date=UPCOMING
+            term=self.term, name=UPCOMING_SESSION, start_date=day, end_date=day
         )
         Meeting.objects.create(term=self.term, session=upcoming, name=f"{UPCOMING_SESSION}全体会议",
-                               kind=Meeting.Kind.PLENARY, date=UPCOMING)  # fmt: skip
+                               kind=Meeting.Kind.PLENARY, date=day)  # fmt: skip
         n_sessions, n_meetings = n_sessions + 1, n_meetings + 1
         self.progress(_("大会"), n_sessions)
         self.progress(_("大会会议"), n_meetings)
