@@ -16,6 +16,7 @@ from .models import (
     NotificationSetting,
     PointWeight,
     RecordFlag,
+    ReportDraft,
     SelfReport,
     ShortfallFlag,
 )
@@ -29,6 +30,16 @@ class ConstituencyReportAdmin(SimpleHistoryAdmin):
     search_fields = ["deputy__name", "deputy__code", "summary"]
     autocomplete_fields = ["deputy"]
     date_hierarchy = "date"
+
+
+@admin.register(ReportDraft)
+class ReportDraftAdmin(SimpleHistoryAdmin):
+    list_display = ["deputy", "updated_at", "updated_by"]
+    list_filter = ["deputy__term", "deputy__delegation"]
+    list_select_related = ["deputy", "updated_by"]
+    search_fields = ["deputy__name", "deputy__code"]
+    autocomplete_fields = ["deputy"]
+    readonly_fields = ["updated_at", "updated_by"]
 
 
 @admin.register(GroupAnnualReport)

@@ -58,6 +58,7 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
         NotificationSetting,
         PointWeight,
         RecordFlag,
+        ReportDraft,
         SelfReport,
         ShortfallFlag,
     )
@@ -106,6 +107,7 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
     Cosignature.objects.create(proposal=proposal, deputy=member)
     ProposalEvaluation.objects.create(proposal=proposal, overall="satisfied")
     ConstituencyReport.objects.create(deputy=deputy, date=date(2026, 6, 1), form="oral")
+    ReportDraft.objects.create(deputy=deputy, rights="出席大会 5 次")
     GroupAnnualReport.objects.create(group=group, year=2026)
     Interview.objects.create(
         deputy=deputy,
@@ -188,7 +190,7 @@ SEARCH_HITS = {
         "LiaisonAssignment": 1, "Attendance": 1, "Speech": 1, "Participation": 1,
         "Communication": 1, "LiaisonCommunication": 1, "PublicOpinion": 1, "Proposal": 1,
         "ConstituencyReport": 1, "Interview": 1, "ShortfallFlag": 1, "SelfReport": 1,
-        "RecordFlag": 1,
+        "RecordFlag": 1, "ReportDraft": 1,
     },
 }  # fmt: skip
 
