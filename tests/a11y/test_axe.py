@@ -116,3 +116,119 @@ def test_the_most_used_pages_have_no_serious_axe_violations(
         if violations:
             found[f"{what} [{role}] {path}"] = violations
     assert not found, "axe-core:\n" + describe(found)
+
+
+# Every visible link, button, summary, select and checkbox/radio (with its label, which takes
+# the tap too) smaller than TAP px either way. Links inside running text are exempt, as WCAG
+# 2.5.5 exempts them: a link whose block holds more text than the link itself, shown inline.
+SMALL_TARGETS = """(tap) => {
+    const rect = (el) => el.getBoundingClientRect();
+    const union = (a, b) => ({
+        width: Math.max(a.right, b.right) - Math.min(a.left, b.left),
+        height: Math.max(a.bottom, b.bottom) - Math.min(a.top, b.top)});
+    const inSentence = (el) => getComputedStyle(el).display === "inline"
+        && el.parentElement.textContent.trim() !== el.textContent.trim();
+    const small = [];
+    const selector = "a[href], button, summary, select, input[type=checkbox], input[type=radio]";
+    for (const el of document.querySelectorAll(selector)) {
+        if (!el.checkVisibility({visibilityProperty: true})) continue;
+        let box = rect(el);
+        if (el.matches("input")) {
+            const label = el.closest("label")
+                || (el.id && document.querySelector(`label[for="${el.id}"]`));
+            if (label) box = union(box, rect(label));
+        } else if (el.matches("a") && inSentence(el)) continue;
+        if (box.width < tap - 0.5 || box.height < tap - 0.5) {
+            const name = (el.textContent || el.getAttribute("aria-label") || el.name || "").trim();
+            small.push(`${el.tagName.toLowerCase()}.${el.className} “${name.slice(0, 20)}” `
+                + `${Math.round(box.width)}×${Math.round(box.height)}`);
+        }
+    }
+    return small;
+}"""
+
+
+# Table-header words (runs of text between spaces and punctuation: a name, 达标情况) that the
+# browser broke over two lines.
+BROKEN_HEADER_WORDS = """() => {
+    const broken = [];
+    for (const th of document.querySelectorAll("table th")) {
+        if (!th.checkVisibility()) continue;
+        const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const word of node.data.matchAll(/[^\\s\\/、·,，:：()（）\\[\\]]+/g)) {
+                const range = document.createRange();
+                range.setStart(node, word.index);
+                range.setEnd(node, word.index + word[0].length);
+                const lines = new Set([...range.getClientRects()].map(r => Math.round(r.bottom)));
+                if (lines.size > 1) broken.push(word[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+# Scrolls the group table sideways; for every row, whether its first cell stayed at the
+# table's left edge (sticky) and, where on screen, is the element shown there (not covered).
+FIRST_COLUMN_AFTER_SCROLL = """() => {
+    const box = document.querySelector('[data-testid="group-table"]').closest(".table-responsive");
+    box.scrollIntoView();
+    box.scrollLeft = 400;
+    const left = box.getBoundingClientRect().left;
+    return {scrolled: box.scrollLeft, rows: [...box.querySelectorAll("tr")].map(tr => {
+        const cell = tr.cells[0], r = cell.getBoundingClientRect(), y = r.top + r.height / 2;
+        if (Math.abs(r.left - left) > 1) return false;  // scrolled away with the rest
+        if (y < 0 || y > innerHeight) return true;  // off screen: its place is checked above
+        return cell.contains(document.elementFromPoint(left + 8, y));  // on top, not covered
+    })};
+}"""
+
+
+def test_on_a_phone_the_deputy_file_passes_axe_and_every_target_is_44_px(
+    live_server, demo, browser_page, screenshot
+):
+    """390 px wide: the deputy's file with every rule opened (the 有误 links show), the
+    communication report form (constituent checkboxes), their proposal list, the office's
+    deputy list (table links, pagination) and attendance grid, and the leader's group table,
+    whose first column stays in place when the table scrolls sideways. No table header
+    breaks a name or word over two lines."""
+    from activities.models import Session
+    from deputies.models import DeputyGroup
+
+    browser = browser_page.context.browser
+    group = DeputyGroup.objects.get(leader__user__username="leader")
+    session = Session.objects.order_by("-start_date").first()
+    runs = [
+        ("deputy", "/deputies/mine/"),
+        ("deputy", "/supervision/mine/report/?kind=communication"),
+        ("deputy", "/proposals/"),
+        ("office", "/deputies/"),
+        ("leader", f"/supervision/groups/{group.pk}/"),
+        ("office", f"/activities/sessions/{session.pk}/attendance/"),
+    ]
+    found, small, broken, seen = {}, {}, {}, {}
+    for role, path in runs:
+        page = seen.get(role) or open_as(browser, live_server, role, PHONE)
+        seen[role] = page
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, (path, response.status)
+        for details in page.locator("details").all():  # open the rules: 有误 links show
+            details.evaluate("el => el.open = true")
+        name = f"a11y-phone-{role}-{path.strip('/').replace('/', '-').replace('?', '-')}"
+        screenshot(page, name)
+        if violations := scan(page):
+            found[f"{role} {path}"] = violations
+        if targets := page.evaluate(SMALL_TARGETS, TAP):
+            small[f"{role} {path}"] = targets
+        if words := page.evaluate(BROKEN_HEADER_WORDS):
+            broken[f"{role} {path}"] = words
+        if path.startswith("/supervision/groups/"):
+            sticky = page.evaluate(FIRST_COLUMN_AFTER_SCROLL)
+            screenshot(page, "a11y-phone-group-table-scrolled")
+            assert sticky["scrolled"] > 0  # the table is wider than the phone
+            assert sticky["rows"] and all(sticky["rows"]), sticky
+    assert not found, "axe-core (390 px):\n" + describe(found)
+    assert not broken, f"表头中被拆开的词：{broken}"
+    assert not small, "小于 44 px 的点击目标：\n" + "\n".join(
+        f"{where}:\n    " + "\n    ".join(targets) for where, targets in small.items()
+    )
