@@ -105,13 +105,13 @@ def test_the_most_used_pages_have_no_serious_axe_violations(
 ):
     browser = browser_page.context.browser
     found, seen = {}, {}
-    for role, what, path in pages():
+    for number, (role, what, path) in enumerate(pages(), start=1):
         page = seen.get(role) or open_as(browser, live_server, role, DESKTOP)
         seen[role] = page
         response = page.goto(live_server.url + path)
         assert response.status == 200, (what, path, response.status)
         assert "/accounts/" not in page.url, (what, page.url)
-        screenshot(page, f"a11y-{role}-{path.strip('/').replace('/', '-') or 'home'}")
+        screenshot(page, f"a11y-{number:02}-{role}")
         violations = scan(page)
         if violations:
             found[f"{what} [{role}] {path}"] = violations
@@ -207,15 +207,14 @@ def test_on_a_phone_the_deputy_file_passes_axe_and_every_target_is_44_px(
         ("office", f"/activities/sessions/{session.pk}/attendance/"),
     ]
     found, small, broken, seen = {}, {}, {}, {}
-    for role, path in runs:
+    for number, (role, path) in enumerate(runs, start=1):
         page = seen.get(role) or open_as(browser, live_server, role, PHONE)
         seen[role] = page
         response = page.goto(live_server.url + path)
         assert response.status == 200, (path, response.status)
         for details in page.locator("details").all():  # open the rules: 有误 links show
             details.evaluate("el => el.open = true")
-        name = f"a11y-phone-{role}-{path.strip('/').replace('/', '-').replace('?', '-')}"
-        screenshot(page, name)
+        screenshot(page, f"a11y-phone-{number}-{role}")
         if violations := scan(page):
             found[f"{role} {path}"] = violations
         if targets := page.evaluate(SMALL_TARGETS, TAP):
