@@ -32,7 +32,16 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -e ".[dev]"
 	@touch $(STAMP)
 
-install: $(STAMP)
+# npm installs the test-only axe-core (package.json) when npm is on the machine; without it the
+# accessibility tests skip locally (and fail in CI, which installs node and npm).
+NODE_STAMP := node_modules/.installed-stamp
+NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),$(NODE_STAMP))
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_DEPS)
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput
@@ -53,7 +62,7 @@ fmt: $(STAMP)
 
 # pytest's exit 5 ("no tests collected") fails too: with hundreds of tests it means a broken
 # collection or a PYTEST_ARGS that selects nothing.
-test: lint
+test: lint $(NODE_DEPS)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -7,6 +7,7 @@ Markers (declared in pyproject.toml):
               playwright package are available
     office    runs only when LibreOffice (soffice) and poppler-utils (pdfinfo, pdftotext)
               are on PATH: exports are printed through real office software
+    axe       runs only when node and npm's axe-core (package.json, `make install`) are there
 A test whose requirement is missing is skipped with the reason (shown by `-ra`); with the
 environment variable CI set, it fails instead: nothing may be skipped in CI.
 
@@ -96,11 +97,23 @@ def _missing_office() -> str | None:
     return None
 
 
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _missing_axe() -> str | None:
+    if not shutil.which("node"):
+        return "needs node and npm for axe-core; node is not on PATH"
+    if not AXE_SCRIPT.exists():
+        return f"needs npm's axe-core; run `make install` (npm ci): {AXE_SCRIPT} is missing"
+    return None
+
+
 REQUIREMENTS = {
     "postgres": _missing_postgres,
     "redis": _missing_redis,
     "browser": _missing_browser,
     "office": _missing_office,
+    "axe": _missing_axe,
 }
 
 
