@@ -29,7 +29,7 @@ from deputies.scopes import (
 from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
 from jdrenda.views import confirm_delete
 
-from . import forms, services
+from . import attachments, forms, services
 from .models import (
     Activity,
     ActivityType,
@@ -249,6 +249,7 @@ def activity_detail(request, pk):
         "is_reception": services.is_reception(activity),
         "window_open": services.signin_window_open(activity),
         "statuses": AttendanceStatus.choices,
+        "attachment_limit": attachments.max_bytes(),
     }
     if editable:
         visible_in_term = deputies_visible_to(request.user).filter(term=activity.term_id)

@@ -23,7 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.shortcuts import resolve_url
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.security import world as world_module
@@ -80,6 +80,7 @@ READ_ONLY = {
     "activities:speech_list",
     "activities:activity_list",
     "activities:activity_detail",
+    "activities:attachment_download",
     "activities:communication_list",
     "activities:liaison_list",
     "activities:opinion_list",
@@ -168,6 +169,9 @@ ARGS.update(
         "activities:activity_edit": pk("activity"),
         "activities:activity_delete": pk("activity"),
         "activities:participant_add": pk("activity"),
+        "activities:attachment_upload": pk("activity"),
+        "activities:attachment_download": pk("attachment"),
+        "activities:attachment_delete": pk("attachment"),
         "activities:participant_bulk": pk("activity"),
         "activities:signin": lambda world: {
             "pk": world["activity"].pk,
@@ -298,6 +302,12 @@ EXPECTED = {
     "activities:activity_edit": (404, {"office": 200}),
     "activities:activity_delete": (404, {"office": 200}),
     "activities:participant_add": (404, {"office": 302}),
+    "activities:attachment_upload": (405, {}),
+    "activities:attachment_download": (
+        200,
+        {"other_deputy": 404, "other_town": 404, "committee": 404},
+    ),
+    "activities:attachment_delete": (404, {"office": 200}),
     "activities:participant_bulk": (404, {"office": 302}),
     "activities:signin": (200, {}),
     "activities:participation_update": (404, {"office": 302}),
@@ -457,6 +467,8 @@ WRITERS = {
     "activities:activity_edit": {"office"},
     "activities:activity_delete": {"office"},
     "activities:participant_add": {"office"},
+    "activities:attachment_upload": {"office"},
+    "activities:attachment_delete": {"office"},
     "activities:participant_bulk": {"office"},
     "activities:signin": set(),
     "activities:participation_update": {"office"},
@@ -512,11 +524,13 @@ WRITERS = {
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """One world for every test of the module. It lives in an outer transaction that is
     rolled back at the end; each test's own transaction nests inside it as a savepoint, so
-    a POST that slips through is undone before the next test."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    a POST that slips through is undone before the next test. Its files (an activity's
+    photo) go to a temporary MEDIA_ROOT."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with media, django_db_blocker.unblock(), transaction.atomic():
         built = world_module.build()
         built["sessions"] = {}
         for role, user in built["users"].items():

@@ -11,11 +11,13 @@ from datetime import date, timedelta
 
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from activities import services as activity_services
 from activities.models import (
     Activity,
+    ActivityAttachment,
     Attendance,
     Communication,
     LeaveRequest,
@@ -177,6 +179,15 @@ def build():
         organiser=town_org,
     )
     participation = Participation.objects.create(activity=activity, deputy=a)
+    # A photo on A's activity; the matrix's world puts MEDIA_ROOT in a temporary folder.
+    attachment = ActivityAttachment.objects.create(
+        activity=activity,
+        file=ContentFile(b"\x89PNG\r\n\x1a\n", name="photo.png"),
+        original_name="photo.png",
+        kind=ActivityAttachment.Kind.IMAGE,
+        content_type="image/png",
+        size=8,
+    )
     communication = Communication.objects.create(deputy=a, date=day, method="visit")
     communication.constituents.add(constituent)
     liaison_comm = LiaisonCommunication.objects.create(
@@ -246,6 +257,7 @@ def build():
         "speech": speech,
         "activity": activity,
         "participation": participation,
+        "attachment": attachment,
         "communication": communication,
         "liaison_comm": liaison_comm,
         "opinion": opinion,
