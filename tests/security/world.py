@@ -43,7 +43,7 @@ from deputies.models import (
     Term,
     Termination,
 )
-from proposals.models import HandlingUnit, Proposal, ProposalEvaluation
+from proposals.models import Assignment, HandlingUnit, Proposal, ProposalEvaluation
 from supervision.models import (
     Award,
     ConstituencyReport,
@@ -204,6 +204,14 @@ def build():
         lead=a,
     )
     proposal.handling_units.add(unit)
+    assignment = Assignment.objects.create(
+        proposal=proposal,
+        unit=unit,
+        role=Assignment.Role.LEAD,
+        letter=ContentFile(b"%PDF-1.4\n", name="reply.pdf"),
+        letter_name="reply.pdf",
+        letter_type="application/pdf",
+    )
     evaluation = ProposalEvaluation.objects.create(
         proposal=proposal,
         attitude="satisfied",
@@ -262,6 +270,7 @@ def build():
         "liaison_comm": liaison_comm,
         "opinion": opinion,
         "proposal": proposal,
+        "assignment": assignment,
         "evaluation": evaluation,
         "report": report,
         "group_report": group_report,
