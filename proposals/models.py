@@ -1,7 +1,9 @@
 """议案 and 建议 (Art. 18, 19): lead and co-signing deputies, handling, evaluation."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -138,6 +140,14 @@ class Assignment(models.Model):
     @property
     def replied(self) -> bool:
         return bool(self.reply_date and self.reply.strip())
+
+
+@receiver(post_delete, sender=Assignment)
+def _remove_letter_file(sender, instance, **kwargs):
+    """The 答复函 goes with its Assignment (a unit taken off, the proposal deleted)."""
+    name, storage = instance.letter.name, instance.letter.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 class Cosignature(models.Model):

@@ -163,3 +163,26 @@ def test_migration_makes_existing_units_lead_with_the_reply(pworld, make_proposa
         ("区交通委", "lead", "已答复", date(2024, 3, 1)),
         ("区建管委", "lead", "已答复", date(2024, 3, 1)),
     ]
+
+
+@pytest.mark.django_db
+def test_a_unit_taken_off_loses_its_reply_and_letter(
+    pworld, client_for, make_proposal, media, django_capture_on_commit_callbacks
+):
+    client = client_for(pworld.office)
+    client.post(NEW, _form(pworld))
+    p = Proposal.objects.get(number="J200")
+    p.status = "handling"
+    p.save()
+    assist = p.assignments.get(role="assist")
+    unit_reply(
+        client, assist, reply="配合", reply_date="2024-03-01",
+        letter=SimpleUploadedFile("函.pdf", PDF),
+    )  # fmt: skip
+    assert len(list((media / "reply_letters").iterdir())) == 1
+    edit = reverse("proposals:proposal_edit", args=[p.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(edit, _form(pworld, assist_units=[]))
+    assert [a.unit.name for a in p.assignments.all()] == ["区交通委"]
+    assert list(p.handling_units.values_list("name", flat=True)) == ["区交通委"]
+    assert list((media / "reply_letters").iterdir()) == []
