@@ -156,3 +156,32 @@ def test_delete_asks_first_then_removes_row_and_file(
         response = town.post(url)
     assert response.status_code == 302
     assert not ActivityAttachment.objects.exists() and stored(media) == []
+
+
+def count_queries(call) -> int:
+    from django.db import connection
+
+    seen = []
+
+    def counter(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        call()
+    return len(seen)
+
+
+@pytest.mark.django_db
+def test_queries_do_not_grow_with_attachments(world, reception, client_for):
+    """The activity page reads its attachments in one query, however many there are."""
+    town = client_for(world.town)
+    page = reverse("activities:activity_detail", args=[reception.pk])
+    upload(town, reception, "a.png", png_bytes())
+    one = count_queries(lambda: town.get(page))
+    for i in range(5):
+        upload(town, reception, f"{i}.pdf", PDF)
+    assert count_queries(lambda: town.get(page)) == one
+    attachment = ActivityAttachment.objects.first()
+    url = reverse("activities:attachment_download", args=[attachment.pk])
+    assert count_queries(lambda: town.get(url)) <= 9  # session, user, scope, the file row
