@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import attachment_views, views
 
 urlpatterns = [
     path("", views.activity_list, name="activity_list"),
@@ -10,6 +10,17 @@ urlpatterns = [
     path("<int:pk>/delete/", views.activity_delete, name="activity_delete"),
     path("<int:pk>/participants/add/", views.participant_add, name="participant_add"),
     path("<int:pk>/participants/bulk/", views.participant_bulk, name="participant_bulk"),
+    path("<int:pk>/attachments/", attachment_views.attachment_upload, name="attachment_upload"),
+    path(
+        "attachments/<int:pk>/",
+        attachment_views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "attachments/<int:pk>/delete/",
+        attachment_views.attachment_delete,
+        name="attachment_delete",
+    ),
     path("<int:pk>/signin/<str:token>/", views.signin, name="signin"),
     path("participations/<int:pk>/", views.participation_update, name="participation_update"),
     path(

@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Activity,
+    ActivityAttachment,
     Attendance,
     Communication,
     LeaveRequest,
@@ -137,3 +138,20 @@ class PublicOpinionAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "hotline_ticket", "deputy__name", "deputy__code"]
     autocomplete_fields = ["deputy"]
     date_hierarchy = "date"
+
+
+@admin.register(ActivityAttachment)
+class ActivityAttachmentAdmin(SimpleHistoryAdmin):
+    """Listed for data management; files are added only on the activity page, where their
+    content is checked, so the admin neither adds nor changes them."""
+
+    list_display = ["original_name", "activity", "kind", "size", "uploaded_by", "uploaded_at"]
+    list_select_related = ["activity", "uploaded_by"]
+    search_fields = ["original_name", "activity__name"]
+    readonly_fields = [f.name for f in ActivityAttachment._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -470,3 +472,61 @@ class PublicOpinion(models.Model):
     def clean(self):
         if self.hotline_status and not self.hotline_ticket:
             raise ValidationError({"hotline_ticket": _("转办12345须填写工单号。")})
+
+
+def _attachment_path(instance, filename):
+    """A random stored name (never the uploader's): not guessable, nothing to escape."""
+    import uuid
+    from pathlib import PurePath
+
+    return f"activity_attachments/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class ActivityAttachment(models.Model):
+    """A photo or PDF on an activity (家站点接待 included). Stored under MEDIA_ROOT and served
+    only by activities:attachment_download, which checks the activity's scope."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("图片")
+        PDF = "pdf", _("PDF")
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("活动")
+    )
+    file = models.FileField(_("文件"), upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    content_type = models.CharField(_("内容类型"), max_length=40)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("活动附件")
+        verbose_name_plural = _("活动附件")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == self.Kind.IMAGE
+
+
+@receiver(post_delete, sender=ActivityAttachment)
+def _remove_attachment_file(sender, instance, **kwargs):
+    """The file goes with its row (also when the activity is deleted), once that commits."""
+    from django.db import transaction
+
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

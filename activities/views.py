@@ -31,7 +31,7 @@ from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
 from jdrenda.params import choice_param, date_param, int_param, note_invalid_form, text_param
 from jdrenda.views import confirm_delete
 
-from . import forms, services
+from . import attachments, forms, services
 from .models import (
     Activity,
     ActivityType,
@@ -253,6 +253,7 @@ def activity_detail(request, pk):
         "is_reception": services.is_reception(activity),
         "window_open": services.signin_window_open(activity),
         "statuses": AttendanceStatus.choices,
+        "attachment_limit": attachments.max_bytes(),
     }
     if editable:
         context["add_form"] = forms.ParticipantForm()

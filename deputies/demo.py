@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from activities.models import (
     Activity,
+    ActivityAttachment,
     ActivityType,
     Attendance,
     AttendanceStatus,
@@ -40,7 +41,14 @@ from activities.models import (
     Session,
     Speech,
 )
-from proposals.models import Cosignature, HandlingUnit, Proposal, ProposalEvaluation, Satisfaction
+from proposals.models import (
+    Assignment,
+    Cosignature,
+    HandlingUnit,
+    Proposal,
+    ProposalEvaluation,
+    Satisfaction,
+)
 from supervision.dashboard import bump_data_version
 from supervision.models import Award, ConstituencyReport, GroupAnnualReport, Interview
 
@@ -433,6 +441,7 @@ def reset_demo(reference: bool = False) -> None:
             (ConstituencyReport, of_term),
             (ProposalEvaluation, {"proposal__term": term}),
             (Cosignature, {"proposal__term": term}),
+            (Assignment, {"proposal__term": term}),
             (Proposal.handling_units.through, {"proposal__term": term}),
             (Proposal, {"term": term}),
             (LiaisonCommunication, {"member__term": term}),
@@ -440,6 +449,7 @@ def reset_demo(reference: bool = False) -> None:
             (Communication, of_term),
             (PublicOpinion, of_term),
             (Participation, {"activity__term": term}),
+            (ActivityAttachment, {"activity__term": term}),  # rows only; files stay on disk
             (Activity, {"term": term}),
             (Speech, of_term),
             (LeaveRequest, {"meeting__term": term}),

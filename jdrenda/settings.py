@@ -198,6 +198,10 @@ MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LEDGER_MAX_UPLOAD_BYTES = int(os.environ.get("LEDGER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+# Photos and PDFs on activities (activities/attachments.py): larger ones get a Chinese message.
+ACTIVITY_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("ACTIVITY_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+)
 # What the ledger reader accepts before any heavy parsing (supervision/ledger/reader.py): the
 # zip's declared unzipped size, data rows per sheet, seconds of reading; and how many issues
 # the preview lists (all of them are in the downloadable list).

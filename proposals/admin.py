@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Cosignature, HandlingUnit, Proposal, ProposalEvaluation
+from .models import Assignment, Cosignature, HandlingUnit, Proposal, ProposalEvaluation
 
 
 @admin.register(HandlingUnit)
@@ -57,3 +57,21 @@ class ProposalEvaluationAdmin(SimpleHistoryAdmin):
     search_fields = ["proposal__number", "proposal__title"]
     autocomplete_fields = ["proposal", "evaluated_by"]
     readonly_fields = ["evaluated_at"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SimpleHistoryAdmin):
+    """主办/会办 and each unit's reply. Replies and 答复函 are recorded on the proposal page
+    (their checks and the proposal's reply state live in proposals.services)."""
+
+    list_display = ["proposal", "unit", "role", "due_date", "reply_date"]
+    list_filter = ["role"]
+    list_select_related = ["proposal", "unit"]
+    search_fields = ["proposal__number", "unit__name"]
+    readonly_fields = [f.name for f in Assignment._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -7,7 +7,7 @@ from deputies.models import Delegation, Deputy, Term
 from jdrenda.params import ModelIdsField
 
 from . import services
-from .models import HandlingUnit, Proposal, ProposalEvaluation, Satisfaction
+from .models import Assignment, HandlingUnit, Proposal, ProposalEvaluation, Satisfaction
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -20,27 +20,41 @@ class ProposalForm(forms.ModelForm):
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("按住 Ctrl 键可多选。"),
     )
+    lead_units = ModelIdsField(
+        label=_("主办单位"),
+        queryset=HandlingUnit.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    assist_units = ModelIdsField(
+        label=_("会办单位"),
+        queryset=HandlingUnit.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("每个承办单位单独答复；主办单位均答复后，议案建议即为“答复”。"),
+    )
 
     class Meta:
         model = Proposal
-        fields = ["term", "number", "kind", "title", "submitted_date", "lead", "handling_units"]
-        widgets = {
-            "submitted_date": DATE,
-            "handling_units": forms.SelectMultiple(attrs={"size": 6}),
-        }
-        field_classes = {"handling_units": ModelIdsField}
+        fields = ["term", "number", "kind", "title", "content", "submitted_date", "lead"]
+        widgets = {"submitted_date": DATE, "content": forms.Textarea(attrs={"rows": 8})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         deputies = Deputy.objects.select_related("delegation").order_by("term", "code")
         self.fields["lead"].queryset = deputies
         self.fields["cosigners"].queryset = deputies
-        self.fields["handling_units"].queryset = HandlingUnit.objects.all()
-        self.fields["handling_units"].required = False
         if self.instance.pk:
             self.initial["cosigners"] = list(
                 self.instance.cosignatures.values_list("deputy_id", flat=True)
             )
+            for role, field in (
+                (Assignment.Role.LEAD, "lead_units"),
+                (Assignment.Role.ASSIST, "assist_units"),
+            ):
+                self.initial[field] = list(
+                    self.instance.assignments.filter(role=role).values_list("unit_id", flat=True)
+                )
         elif not self.initial.get("term"):
             self.initial["term"] = Term.objects.order_by("-start_date").first()
 
@@ -54,10 +68,14 @@ class ProposalForm(forms.ModelForm):
         )
         for field, message in errors.items():
             self.add_error(field, message)
+        both = set(data.get("lead_units") or []) & set(data.get("assist_units") or [])
+        if both:
+            self.add_error(
+                "assist_units",
+                _("%(names)s 不能既是主办单位又是会办单位。")
+                % {"names": "、".join(u.name for u in both)},
+            )
         return data
-
-    def save_m2m_units(self, proposal):
-        proposal.handling_units.set(self.cleaned_data["handling_units"])
 
 
 class TransitionForm(forms.Form):
@@ -76,6 +94,21 @@ class WithdrawForm(forms.Form):
 class ReplyForm(forms.Form):
     reply = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 4}))
     reply_date = forms.DateField(label=_("答复日期"), widget=DATE)
+
+
+class UnitReplyForm(forms.Form):
+    """One handling unit's reply, its 办理期限 and an optional 答复函."""
+
+    due_date = forms.DateField(label=_("办理期限"), widget=DATE, required=False)
+    reply = forms.CharField(
+        label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    reply_date = forms.DateField(label=_("答复日期"), widget=DATE, required=False)
+    letter = forms.FileField(
+        label=_("答复函（PDF 或图片，可不上传）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp"}),
+    )
 
 
 class EvaluationForm(forms.ModelForm):

@@ -1,7 +1,9 @@
 """议案 and 建议 (Art. 18, 19): lead and co-signing deputies, handling, evaluation."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -48,6 +50,7 @@ class Proposal(models.Model):
     number = models.CharField(_("编号"), max_length=30)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     title = models.CharField(_("标题"), max_length=300)
+    content = models.TextField(_("正文"), blank=True)
     submitted_date = models.DateField(_("提出日期"))
     lead = models.ForeignKey(
         Deputy, on_delete=models.PROTECT, related_name="led_proposals", verbose_name=_("领衔代表")
@@ -61,6 +64,8 @@ class Proposal(models.Model):
     status = models.CharField(
         _("办理状态"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
     )
+    # The proposal's reply as a whole: the 主办 units' replies once every one has replied
+    # (services.sync_reply), or a date fed by the ledger's 答复日期. Dashboard and to-dos read it.
     reply = models.TextField(_("答复内容"), blank=True)
     reply_date = models.DateField(_("答复日期"), null=True, blank=True)
     reopened = models.BooleanField(_("已重新办理"), default=False)
@@ -84,6 +89,65 @@ class Proposal(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+
+def _reply_letter_path(instance, filename):
+    """A random stored name: not guessable; served only by proposals:unit_letter."""
+    import uuid
+    from pathlib import PurePath
+
+    return f"reply_letters/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class Assignment(models.Model):
+    """One handling unit's part in a proposal (交办): 主办 or 会办, its own 办理期限 and its own
+    reply, with an optional 答复函 (PDF or image). The set of units stays
+    Proposal.handling_units; services.set_units keeps one Assignment per unit."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("主办")
+        ASSIST = "assist", _("会办")
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("议案建议")
+    )
+    unit = models.ForeignKey(
+        HandlingUnit,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("承办单位"),
+    )
+    role = models.CharField(_("承办方式"), max_length=8, choices=Role.choices, default=Role.LEAD)
+    due_date = models.DateField(_("办理期限"), null=True, blank=True)
+    reply = models.TextField(_("答复内容"), blank=True)
+    reply_date = models.DateField(_("答复日期"), null=True, blank=True)
+    letter = models.FileField(_("答复函"), upload_to=_reply_letter_path, max_length=200, blank=True)
+    letter_name = models.CharField(_("答复函文件名"), max_length=200, blank=True)
+    letter_type = models.CharField(_("答复函内容类型"), max_length=40, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("承办")
+        verbose_name_plural = _("承办")
+        ordering = ["-role", "unit__name"]  # 主办 ("lead") before 会办 ("assist")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "unit"], name="assignment_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal.number} · {self.unit.name}（{self.get_role_display()}）"
+
+    @property
+    def replied(self) -> bool:
+        return bool(self.reply_date and self.reply.strip())
+
+
+@receiver(post_delete, sender=Assignment)
+def _remove_letter_file(sender, instance, **kwargs):
+    """The 答复函 goes with its Assignment (a unit taken off, the proposal deleted)."""
+    name, storage = instance.letter.name, instance.letter.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 class Cosignature(models.Model):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from activities.services import in_office_on
 from deputies.models import Deputy
 
-from .models import Cosignature, Proposal, ProposalEvaluation, Satisfaction
+from .models import Assignment, Cosignature, Proposal, ProposalEvaluation, Satisfaction
 
 S = Proposal.Status
 OPEN = [S.SUBMITTED, S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED]
@@ -65,7 +65,7 @@ def save_proposal(form) -> Proposal:
     """Save a validated ProposalForm: the proposal, its handling units and co-signers."""
     proposal = form.save(commit=False)
     proposal.save()
-    form.save_m2m_units(proposal)
+    set_units(proposal, form.cleaned_data["lead_units"], form.cleaned_data["assist_units"])
     wanted = {d.pk for d in form.cleaned_data["cosigners"]}
     current = set(proposal.cosignatures.values_list("deputy_id", flat=True))
     # Row by row so that each co-signature change is in the history.
@@ -74,6 +74,100 @@ def save_proposal(form) -> Proposal:
     for deputy_id in wanted - current:
         Cosignature.objects.create(proposal=proposal, deputy_id=deputy_id)
     return proposal
+
+
+DUE_MONTHS = 3  # supervision.dashboard.ON_TIME_MONTHS: the default 办理期限
+
+
+def default_due_date(proposal: Proposal):
+    from supervision.dashboard import add_months
+
+    return add_months(proposal.submitted_date, DUE_MONTHS)
+
+
+def set_units(proposal: Proposal, lead_units, assist_units) -> None:
+    """The proposal's 主办 and 会办 units: Proposal.handling_units is their union and each
+    has one Assignment (a new one due DUE_MONTHS after submission). A unit taken off loses
+    its Assignment and reply. A unit named in both lists is 主办."""
+    roles = {u.pk: Assignment.Role.ASSIST for u in assist_units}
+    roles.update({u.pk: Assignment.Role.LEAD for u in lead_units})
+    proposal.handling_units.set(list(roles))
+    held = {a.unit_id: a for a in proposal.assignments.all()}
+    for unit_id, assignment in held.items():
+        if unit_id not in roles:
+            assignment.delete()
+        elif assignment.role != roles[unit_id]:
+            assignment.role = roles[unit_id]
+            assignment.save()
+    for unit_id, role in roles.items():
+        if unit_id not in held:
+            Assignment.objects.create(
+                proposal=proposal, unit_id=unit_id, role=role,
+                due_date=default_due_date(proposal),
+            )  # fmt: skip
+    sync_reply(proposal)
+
+
+def sync_reply(proposal: Proposal) -> None:
+    """The proposal's reply follows from its units' replies: it is replied (答复) once every
+    主办 unit has replied, on the last 主办 reply's date, with the 主办 replies as its text.
+    会办 replies are shown with their unit and do not decide it. 办结 stays an explicit act
+    (transition). Until some 主办 unit has replied, the proposal keeps the reply it has (one
+    registered for the whole proposal, or a date fed by the ledger's 答复日期). Only 办理中
+    moves to 答复 here, and back when a 主办 reply is missing again."""
+    leads = [a for a in proposal.assignments.select_related("unit") if a.role == a.Role.LEAD]
+    if not any(a.replied for a in leads):
+        return
+    status = proposal.status
+    if all(a.replied for a in leads):
+        reply = "\n\n".join(f"【{a.unit.name}】{a.reply.strip()}" for a in leads)
+        day = max(a.reply_date for a in leads)
+        if proposal.status == S.HANDLING:
+            proposal.status = S.REPLIED
+    else:
+        reply, day = "", None
+        if proposal.status == S.REPLIED:
+            proposal.status = S.HANDLING  # a 主办 unit was added, or its reply taken back
+    if (proposal.reply, proposal.reply_date, proposal.status) != (reply, day, status):
+        proposal.reply, proposal.reply_date = reply, day
+        proposal.save()
+
+
+@transaction.atomic
+def record_unit_reply(assignment: Assignment, reply: str, reply_date, due_date, letter) -> None:
+    """One unit's reply (and its 办理期限, and an optional 答复函, checked by content like an
+    activity's attachments). Only while the proposal is 办理中 or 答复. A new letter replaces
+    the old one; the old file goes once this commits, a refused one is never stored."""
+    from activities.attachments import check_upload
+
+    proposal = Proposal.objects.select_for_update().get(pk=assignment.proposal_id)
+    if proposal.status not in (S.HANDLING, S.REPLIED):
+        raise ValidationError(_("只有“办理中”或“答复”状态的议案建议可以登记答复。"))
+    reply = (reply or "").strip()
+    if bool(reply) != bool(reply_date):
+        raise ValidationError(_("答复内容和答复日期须同时填写。"))
+    if reply_date and reply_date < proposal.submitted_date:
+        raise ValidationError(_("答复日期不能早于提出日期。"))
+    if due_date and due_date < proposal.submitted_date:
+        raise ValidationError(_("办理期限不能早于提出日期。"))
+    old_letter = None
+    if letter is not None:
+        _kind, content_type = check_upload(letter)
+        old_letter = assignment.letter.name or None
+        assignment.letter.save(letter.name, letter, save=False)
+        assignment.letter_name, assignment.letter_type = letter.name[:200], content_type
+        stored, storage = assignment.letter.name, assignment.letter.storage
+    assignment.reply, assignment.reply_date, assignment.due_date = reply, reply_date, due_date
+    try:
+        assignment.save()
+        sync_reply(proposal)
+    except Exception:  # nothing half-saved: the new file goes with the refused row
+        if letter is not None:
+            storage.delete(stored)
+        raise
+    if old_letter:
+        storage = assignment.letter.storage
+        transaction.on_commit(lambda: storage.delete(old_letter))
 
 
 @transaction.atomic

@@ -13,5 +13,7 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.proposal_withdraw, name="proposal_withdraw"),
     path("<int:pk>/restore/", views.proposal_restore, name="proposal_restore"),
     path("<int:pk>/reply/", views.proposal_reply, name="proposal_reply"),
+    path("units/<int:pk>/reply/", views.unit_reply, name="unit_reply"),
+    path("units/<int:pk>/letter/", views.unit_letter, name="unit_letter"),
     path("<int:pk>/evaluate/", views.proposal_evaluate, name="proposal_evaluate"),
 ]

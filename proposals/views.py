@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from deputies import permissions
 from deputies.models import Role
@@ -23,7 +24,7 @@ from jdrenda.params import note_invalid_form
 from jdrenda.views import apply_errors, confirm_delete
 
 from . import forms, services
-from .models import Cosignature, Proposal, ProposalEvaluation
+from .models import Assignment, Cosignature, Proposal, ProposalEvaluation
 from .visibility import may_see_evaluation, sees_every_evaluation
 
 SORTS = {
@@ -168,7 +169,17 @@ def _render_detail(request, pk, *, evaluation_form=None, withdraw_form=None):
         and proposal.status in (Proposal.Status.HANDLING, Proposal.Status.REPLIED),  # fmt: skip
         "can_evaluate": is_lead and proposal.status in services.EVALUABLE,
     }
-    if context["can_reply"]:
+    assignments = list(proposal.assignments.select_related("unit"))
+    context["assignments"] = assignments
+    if context["can_reply"] and assignments:
+        context["unit_forms"] = [
+            (a, forms.UnitReplyForm(
+                initial={"due_date": a.due_date, "reply": a.reply, "reply_date": a.reply_date},
+                prefix=f"u{a.pk}",
+            ))
+            for a in assignments
+        ]  # fmt: skip
+    elif context["can_reply"]:
         context["reply_form"] = forms.ReplyForm(
             initial={"reply": proposal.reply, "reply_date": proposal.reply_date}
         )
@@ -278,6 +289,50 @@ def proposal_reply(request, pk):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
     return redirect("proposals:proposal_detail", pk)
+
+
+@login_required
+@require_POST
+def unit_reply(request, pk):
+    """One handling unit's reply, 办理期限 and 答复函 (office staff)."""
+    _require_office(request.user)
+    assignment = get_object_or_404(
+        Assignment.objects.filter(proposal__in=proposals_visible_to(request.user)), pk=pk
+    )
+    form = forms.UnitReplyForm(request.POST, request.FILES, prefix=f"u{pk}")
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        data = form.cleaned_data
+        services.record_unit_reply(
+            assignment, data["reply"], data["reply_date"], data["due_date"], data["letter"]
+        )
+        messages.success(request, _("已保存%(unit)s的办理情况。") % {"unit": assignment.unit.name})
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("proposals:proposal_detail", assignment.proposal_id)
+
+
+@login_required
+def unit_letter(request, pk):
+    """A unit's 答复函, to whoever may see the proposal; never from a static URL."""
+    _require_role(request.user)
+    assignment = get_object_or_404(
+        Assignment.objects.filter(proposal__in=proposals_visible_to(request.user)).exclude(
+            letter=""
+        ),
+        pk=pk,
+    )
+    try:
+        handle = assignment.letter.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        content_type=assignment.letter_type,
+        as_attachment=assignment.letter_type == "application/pdf",
+        filename=assignment.letter_name,
+    )
 
 
 @login_required

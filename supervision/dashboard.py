@@ -14,10 +14,12 @@ the term reads every elapsed year's, and the page for another year reuses them. 
 handling depends on today's date (a reply becomes overdue by waiting), so the page summary's
 key also holds the date.
 
-On time (按时答复): a proposal is answered on time when its reply date is within
-ON_TIME_MONTHS months of its submission date (the practice for 代表建议: a reply within three
-months of being assigned; the records hold no assignment date, so submission starts the clock).
-The on-time rate is over the proposals whose outcome is known: answered, or past the deadline.
+On time (按时答复): a proposal is answered on time when its reply date is not after its due
+date: the latest 办理期限 of its 主办 units (proposals.Assignment), or, where none is set,
+ON_TIME_MONTHS months after its submission date (the practice for 代表建议: a reply within
+three months of being assigned). The on-time rate counts only proposals whose due date has
+passed (issue 14): one answered early while its time still runs is counted once it is due,
+so the rate does not rise early in the year on the quick answers alone.
 """
 
 from __future__ import annotations
@@ -28,13 +30,14 @@ from datetime import date
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Max
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies.models import Term
 from jdrenda.percent import percent
-from proposals.models import Proposal, Satisfaction
+from proposals.models import Assignment, Proposal, Satisfaction
 
 from . import compliance
 from .compliance import Status, _rows, evaluate_year
@@ -108,7 +111,7 @@ def counted_models() -> list:
         Suspension,
         Termination,
     )
-    from proposals.models import Cosignature, ProposalEvaluation
+    from proposals.models import Assignment, Cosignature, ProposalEvaluation
 
     from .models import ConstituencyReport, GroupAnnualReport
 
@@ -117,6 +120,7 @@ def counted_models() -> list:
         Communication.constituents.through, LiaisonCommunication, Proposal, Cosignature,
         ProposalEvaluation, ConstituencyReport, GroupAnnualReport, ServicePeriod, Suspension,
         Termination, Deputy, Term, Delegation, DeputyGroup, Constituent, LiaisonAssignment,
+        Assignment,  # a 主办 unit's 办理期限 moves the on-time figures
     ]  # fmt: skip
 
 
@@ -287,12 +291,26 @@ def compute_proposal_figures(year: int, term: Term, today: date) -> dict:
     on_time = late = overdue = pending = 0
     satisfaction = {choice: 0 for choice in Satisfaction.values}
     unevaluated = 0
-    rows = _rows(qs.order_by().values_list("submitted_date", "reply_date", "evaluation__overall"))
-    for submitted, replied, overall in rows:
+    due_passed = due_on_time = 0
+    rows = _rows(
+        qs.order_by().values_list("pk", "submitted_date", "reply_date", "evaluation__overall")
+    )
+    due_dates = dict(
+        Assignment.objects.filter(
+            proposal__in=qs.order_by().values("pk"),
+            role=Assignment.Role.LEAD,
+            due_date__isnull=False,
+        )
+        .order_by()
+        .values("proposal_id")
+        .annotate(due=Max("due_date"))
+        .values_list("proposal_id", "due")
+    )
+    for pk, submitted, replied, overall in rows:
         # Raw rows: SQLite returns dates as text.
         submitted = date.fromisoformat(submitted) if isinstance(submitted, str) else submitted
         replied = date.fromisoformat(replied) if isinstance(replied, str) else replied
-        deadline = add_months(submitted, ON_TIME_MONTHS)
+        deadline = due_dates.get(pk) or add_months(submitted, ON_TIME_MONTHS)
         if replied is not None:
             if replied <= deadline:
                 on_time += 1
@@ -302,11 +320,13 @@ def compute_proposal_figures(year: int, term: Term, today: date) -> dict:
             overdue += 1
         else:
             pending += 1
+        if today > deadline:
+            due_passed += 1
+            due_on_time += replied is not None and replied <= deadline
         if overall in satisfaction:
             satisfaction[overall] += 1
         else:
             unevaluated += 1
-    known = on_time + late + overdue
     evaluated = sum(satisfaction.values())
     return {
         "total": len(rows),
@@ -315,7 +335,8 @@ def compute_proposal_figures(year: int, term: Term, today: date) -> dict:
         "late": late,
         "overdue": overdue,
         "pending": pending,
-        "on_time_pct": _pct(on_time, known),
+        "on_time_pct": _pct(due_on_time, due_passed),
+        "due_passed": due_passed,
         "months": ON_TIME_MONTHS,
         "satisfaction": [
             {

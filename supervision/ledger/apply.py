@@ -31,7 +31,14 @@ from deputies.models import (
     Suspension,
     Term,
 )
-from proposals.models import Cosignature, HandlingUnit, Proposal, ProposalEvaluation
+from proposals.models import (
+    Assignment,
+    Cosignature,
+    HandlingUnit,
+    Proposal,
+    ProposalEvaluation,
+)
+from proposals.services import default_due_date
 from supervision.models import ConstituencyReport
 
 from . import schema as S
@@ -523,6 +530,7 @@ class Applier:
                     submitted_date=p["submitted_date"],
                     lead_id=ids[p["lead"]],
                     status=p["status"],
+                    reply_date=p.get("reply_date", KEEP),
                 )
                 for number, p in plan.proposals.items()
             },
@@ -572,7 +580,22 @@ class Applier:
                 add.extend(through(proposal_id=pk, handlingunit_id=u) for u in want - have)
         for proposal_id, unit_id in remove:
             through.objects.filter(proposal_id=proposal_id, handlingunit_id=unit_id).delete()
+            Assignment.objects.filter(proposal_id=proposal_id, unit_id=unit_id).delete()
         through.objects.bulk_create(add, batch_size=BATCH)
+        # A unit the ledger adds is a 主办 unit, due three months after submission (the
+        # proposal page sets 会办 and other due dates).
+        submitted = {p.pk: p for p in proposals.values()}
+        bulk_create_with_history(
+            [
+                Assignment(
+                    proposal_id=row.proposal_id, unit_id=row.handlingunit_id,
+                    role=Assignment.Role.LEAD,
+                    due_date=default_due_date(submitted[row.proposal_id]),
+                )
+                for row in add
+            ],
+            Assignment, batch_size=BATCH, **self.history,
+        )  # fmt: skip
         # Satisfaction: historic evaluations, imported by office staff only (the validator
         # refuses the column to anyone else). A blank cell leaves any evaluation alone, and
         # the lead deputy's own (evaluated_by set, made on the proposal page) is never

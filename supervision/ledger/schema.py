@@ -133,6 +133,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("附议代表编号", note="多个编号用、或逗号分隔"),
         Column("承办单位", note="多个单位用、或逗号分隔"),
         Column("办理状态", note="空白为提交", vocabulary=tuple(PROPOSAL_STATUSES)),
+        Column("答复日期", note="承办单位答复的日期，用于按时答复率"),
         Column(
             "满意度",
             note="仅人事代表工委导入历史评价；领衔代表在系统中的评价不被覆盖",

@@ -48,7 +48,7 @@ CLEARABLE = {
         "手机号码", "常委会组成人员", "任职结束日期",
     },
     S.SUSPENSIONS: {"结束日期"},
-    S.PROPOSALS: {"附议代表编号", "承办单位"},
+    S.PROPOSALS: {"附议代表编号", "承办单位", "答复日期"},
 }  # fmt: skip
 # Columns holding codes: compared after NFKC and trimming (ＪＤ７０ is JD70).
 CODE_COLUMNS = {
@@ -885,7 +885,12 @@ class Validator:
         # Blank keeps the stored status; a new proposal is 提交 (the model's default).
         status = self.choice(sheet, row, "办理状态", S.PROPOSAL_STATUSES, KEEP)
         satisfaction = self.choice(sheet, row, "满意度", S.SATISFACTION, "")
+        # Blank keeps the stored reply date (the proposal page's or an earlier import's).
+        replied = self.optional(row, "答复日期", None, self.date, sheet, row, "答复日期")
         if self._row_failed:
+            return
+        if replied not in (KEEP, None) and replied < day:
+            self.error(sheet, row.number, "答复日期", _("答复日期不能早于提出日期"))
             return
         self.check_deputy(sheet, row, "领衔代表编号", lead, day, "提出日期")
         for code in [] if cosigners is KEEP else cosigners:
@@ -911,6 +916,7 @@ class Validator:
             "units": units,
             "status": status,
             "satisfaction": satisfaction,
+            "reply_date": replied,
         }
         previous = self.plan.proposals.get(number)
         if previous is None:

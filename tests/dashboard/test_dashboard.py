@@ -90,15 +90,47 @@ def test_proposal_handling_on_time_and_satisfaction(town, client_for):
     assert row(html, "satisfaction", "satisfied") == ["满意", "2", "66.7%"]
     assert row(html, "satisfaction", "unsatisfied") == ["不满意", "1", "33.3%"]
     assert row(html, "satisfaction", "none") == ["未评价", "1"]
-    assert "答复日期在提出之日起 3 个月内" in html  # the definition is on the page
+    assert "未设的，为提出之日起 3 个月" in html  # the definition is on the page
+    assert "按时答复率只统计办理期限已过的议案建议" in html
 
 
 def test_a_reply_not_yet_due_is_pending_and_outside_the_rate(town):
     figures = dashboard.compute_proposal_figures(2025, town.term, today=date(2025, 4, 5))
-    # On 5 April proposal 3 (due 10 April, no reply) is still within its time: not overdue,
-    # and not in the rate, which is over the three answered ones.
+    # On 5 April proposal 3 (due 10 April, no reply) is still within its time: not overdue.
+    # No proposal's due date has passed yet, so there is no rate at all (not 66.7%).
     assert (figures["on_time"], figures["late"], figures["overdue"]) == (2, 1, 0)
-    assert figures["pending"] == 1 and figures["on_time_pct"] == 66.7
+    assert figures["pending"] == 1 and figures["on_time_pct"] is None
+
+
+def test_on_time_rate_counts_only_proposals_past_their_due_date(town):
+    """On 20 April proposals 1-3 (due 10 April) are due: 1 on time, 2 late, 3 unanswered.
+    Proposal 4 (answered 1 March, due 1 May) is not yet due and stays out: 1 of 3."""
+    figures = dashboard.compute_proposal_figures(2025, town.term, today=date(2025, 4, 20))
+    assert (figures["due_passed"], figures["on_time_pct"]) == (3, 33.3)
+
+
+def test_the_lead_units_due_date_decides(town):
+    """A 主办 unit's 办理期限 replaces the three months. Proposal 4 due 15 April is due on
+    20 April, answered on time: 1 and 4 of 1-4. Then proposal 2 given until 30 April is
+    neither late nor due: 1 and 4 of 1, 3, 4."""
+    from proposals.models import Assignment, HandlingUnit, Proposal
+
+    unit = HandlingUnit.objects.create(name="区交通委")
+    p4 = Proposal.objects.get(number="4")
+    Assignment.objects.create(proposal=p4, unit=unit, role="lead", due_date=date(2025, 4, 15))
+    figures = dashboard.compute_proposal_figures(2025, town.term, today=date(2025, 4, 20))
+    assert (figures["due_passed"], figures["on_time_pct"]) == (4, 50.0)
+    p2 = Proposal.objects.get(number="2")
+    Assignment.objects.create(proposal=p2, unit=unit, role="lead", due_date=date(2025, 4, 30))
+    # A 会办 unit's due date does not decide.
+    Assignment.objects.create(
+        proposal=p4, unit=HandlingUnit.objects.create(name="区建管委"), role="assist",
+        due_date=date(2025, 6, 30),
+    )  # fmt: skip
+    figures = dashboard.compute_proposal_figures(2025, town.term, today=date(2025, 4, 20))
+    # Due: 1 (on time), 3 (unanswered), 4 (on time); 2 is due 30 April.
+    assert (figures["due_passed"], figures["on_time_pct"]) == (3, 66.7)
+    assert (figures["on_time"], figures["late"]) == (3, 0)
 
 
 def test_three_months_end_on_the_same_day_or_the_month_end():

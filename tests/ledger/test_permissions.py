@@ -216,6 +216,8 @@ TABLE = [
      proposal(P1, 承办单位="区建管委"), OK, no("编号", PROPOSALS_OFFICE_ONLY)),
     ("withdrawn (办理状态)", "议案建议", proposal(P1, 办理状态="撤回"),
      OK, no("编号", PROPOSALS_OFFICE_ONLY)),
+    ("答复日期", "议案建议", proposal(P1, 答复日期="2024-03-01"),
+     OK, no("编号", PROPOSALS_OFFICE_ONLY)),
     ("满意度, historic (no evaluation yet)", "议案建议", proposal(P2, 满意度="基本满意"),
      OK, no("编号", PROPOSALS_OFFICE_ONLY)),
     ("满意度, as the lead deputy evaluated", "议案建议", proposal(P1, 满意度="满意"),

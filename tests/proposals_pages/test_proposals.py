@@ -24,7 +24,8 @@ def _form(w, **kw):
         "submitted_date": "2024-01-15",
         "lead": w.lead.pk,
         "cosigners": [w.co.pk],
-        "handling_units": [w.unit.pk, w.unit2.pk],
+        "lead_units": [w.unit.pk],
+        "assist_units": [w.unit2.pk],
     }
     data.update(kw)
     return data

@@ -23,7 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.shortcuts import resolve_url
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.security import world as world_module
@@ -81,12 +81,14 @@ READ_ONLY = {
     "activities:speech_list",
     "activities:activity_list",
     "activities:activity_detail",
+    "activities:attachment_download",
     "activities:communication_list",
     "activities:liaison_list",
     "activities:opinion_list",
     "activities:opinion_detail",
     "proposals:proposal_list",
     "proposals:proposal_detail",
+    "proposals:unit_letter",
     "supervision:ledger_template",
     "supervision:ledger_issues",
     "supervision:report_list",
@@ -169,6 +171,9 @@ ARGS.update(
         "activities:activity_edit": pk("activity"),
         "activities:activity_delete": pk("activity"),
         "activities:participant_add": pk("activity"),
+        "activities:attachment_upload": pk("activity"),
+        "activities:attachment_download": pk("attachment"),
+        "activities:attachment_delete": pk("attachment"),
         "activities:participant_bulk": pk("activity"),
         "activities:signin": lambda world: {
             "pk": world["activity"].pk,
@@ -192,6 +197,8 @@ ARGS.update(
         "proposals:proposal_restore": pk("proposal"),
         "proposals:proposal_reply": pk("proposal"),
         "proposals:proposal_evaluate": pk("proposal"),
+        "proposals:unit_reply": pk("assignment"),
+        "proposals:unit_letter": pk("assignment"),
         "supervision:ledger_preview": lambda world: {"token": "0123456789abcdef"},
         "supervision:ledger_issues": lambda world: {"token": "0123456789abcdef"},
         "supervision:report_edit": pk("report"),
@@ -299,6 +306,12 @@ EXPECTED = {
     "activities:activity_edit": (404, {"office": 200}),
     "activities:activity_delete": (404, {"office": 200}),
     "activities:participant_add": (404, {"office": 302}),
+    "activities:attachment_upload": (405, {}),
+    "activities:attachment_download": (
+        200,
+        {"other_deputy": 404, "other_town": 404, "committee": 404},
+    ),
+    "activities:attachment_delete": (404, {"office": 200}),
     "activities:participant_bulk": (404, {"office": 302}),
     "activities:signin": (200, {}),
     "activities:participation_update": (404, {"office": 302}),
@@ -342,6 +355,8 @@ EXPECTED = {
     "proposals:proposal_restore": (404, {"office": 200}),
     "proposals:proposal_reply": (404, {"office": 302}),
     "proposals:proposal_evaluate": (404, {"deputy": 302}),
+    "proposals:unit_reply": (405, {}),
+    "proposals:unit_letter": (200, {"other_deputy": 404, "other_town": 404}),
     "supervision:ledger_import": (403, {"other_town": 200, "office": 200}),
     "supervision:ledger_preview": (403, {"other_town": 404, "office": 404}),
     "supervision:ledger_issues": (403, {"other_town": 404, "office": 404}),
@@ -462,6 +477,8 @@ WRITERS = {
     "activities:activity_edit": {"office"},
     "activities:activity_delete": {"office"},
     "activities:participant_add": {"office"},
+    "activities:attachment_upload": {"office"},
+    "activities:attachment_delete": {"office"},
     "activities:participant_bulk": {"office"},
     "activities:signin": set(),
     "activities:participation_update": {"office"},
@@ -484,6 +501,7 @@ WRITERS = {
     "proposals:proposal_restore": {"office"},
     "proposals:proposal_reply": {"office"},
     "proposals:proposal_evaluate": {"deputy"},
+    "proposals:unit_reply": {"office"},
     "supervision:ledger_import": {"other_town", "office"},
     "supervision:ledger_preview": set(),
     "supervision:report_create": {"other_town", "office"},
@@ -517,11 +535,13 @@ WRITERS = {
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """One world for every test of the module. It lives in an outer transaction that is
     rolled back at the end; each test's own transaction nests inside it as a savepoint, so
-    a POST that slips through is undone before the next test."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    a POST that slips through is undone before the next test. Its files (an activity's
+    photo) go to a temporary MEDIA_ROOT."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with media, django_db_blocker.unblock(), transaction.atomic():
         built = world_module.build()
         built["sessions"] = {}
         for role, user in built["users"].items():

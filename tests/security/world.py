@@ -11,11 +11,13 @@ from datetime import date, timedelta
 
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from activities import services as activity_services
 from activities.models import (
     Activity,
+    ActivityAttachment,
     Attendance,
     Communication,
     LeaveRequest,
@@ -41,7 +43,7 @@ from deputies.models import (
     Term,
     Termination,
 )
-from proposals.models import HandlingUnit, Proposal, ProposalEvaluation
+from proposals.models import Assignment, HandlingUnit, Proposal, ProposalEvaluation
 from supervision.models import (
     Award,
     ConstituencyReport,
@@ -177,6 +179,15 @@ def build():
         organiser=town_org,
     )
     participation = Participation.objects.create(activity=activity, deputy=a)
+    # A photo on A's activity; the matrix's world puts MEDIA_ROOT in a temporary folder.
+    attachment = ActivityAttachment.objects.create(
+        activity=activity,
+        file=ContentFile(b"\x89PNG\r\n\x1a\n", name="photo.png"),
+        original_name="photo.png",
+        kind=ActivityAttachment.Kind.IMAGE,
+        content_type="image/png",
+        size=8,
+    )
     communication = Communication.objects.create(deputy=a, date=day, method="visit")
     communication.constituents.add(constituent)
     liaison_comm = LiaisonCommunication.objects.create(
@@ -193,6 +204,14 @@ def build():
         lead=a,
     )
     proposal.handling_units.add(unit)
+    assignment = Assignment.objects.create(
+        proposal=proposal,
+        unit=unit,
+        role=Assignment.Role.LEAD,
+        letter=ContentFile(b"%PDF-1.4\n", name="reply.pdf"),
+        letter_name="reply.pdf",
+        letter_type="application/pdf",
+    )
     evaluation = ProposalEvaluation.objects.create(
         proposal=proposal,
         attitude="satisfied",
@@ -246,10 +265,12 @@ def build():
         "speech": speech,
         "activity": activity,
         "participation": participation,
+        "attachment": attachment,
         "communication": communication,
         "liaison_comm": liaison_comm,
         "opinion": opinion,
         "proposal": proposal,
+        "assignment": assignment,
         "evaluation": evaluation,
         "report": report,
         "group_report": group_report,

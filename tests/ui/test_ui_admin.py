@@ -28,6 +28,7 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
     """One row of every model of the four apps, linked as in real data."""
     from activities.models import (
         Activity,
+        ActivityAttachment,
         Attendance,
         Communication,
         LeaveRequest,
@@ -46,7 +47,13 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
         Suspension,
         Termination,
     )
-    from proposals.models import Cosignature, HandlingUnit, Proposal, ProposalEvaluation
+    from proposals.models import (
+        Assignment,
+        Cosignature,
+        HandlingUnit,
+        Proposal,
+        ProposalEvaluation,
+    )
     from supervision.models import (
         Award,
         ConstituencyReport,
@@ -90,6 +97,10 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
         term=term, name="专题调研", type="research", date=date(2026, 3, 1), organiser=organiser
     )
     Participation.objects.create(activity=activity, deputy=deputy)
+    ActivityAttachment.objects.create(
+        activity=activity, file="activity_attachments/0.png", original_name="现场.png",
+        kind="image", content_type="image/png", size=8,
+    )  # fmt: skip
     communication = Communication.objects.create(deputy=deputy, date=date(2026, 4, 1))
     communication.constituents.add(constituent)
     LiaisonCommunication.objects.create(member=member, deputy=deputy, date=date(2026, 4, 2))
@@ -104,6 +115,7 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
         lead=deputy,
     )
     proposal.handling_units.add(unit)
+    Assignment.objects.create(proposal=proposal, unit=unit, role="lead")
     Cosignature.objects.create(proposal=proposal, deputy=member)
     ProposalEvaluation.objects.create(proposal=proposal, overall="satisfied")
     ConstituencyReport.objects.create(deputy=deputy, date=date(2026, 6, 1), form="oral")
