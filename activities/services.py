@@ -9,12 +9,13 @@ from datetime import date
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from deputies.models import Deputy
-from supervision import closing
+from supervision import closing, notifications
 
 from .models import (
     Activity,
@@ -86,20 +87,47 @@ def add_participant(
     status: str = AttendanceStatus.PRESENT,
     reception_notes: str = "",
     no_visitors: bool = False,
+    notify: bool = True,
 ) -> Participation:
+    """`notify` False when the deputy is told otherwise (a confirmed self-report)."""
     _check_deputy_for(activity, deputy)
     if Participation.objects.filter(activity=activity, deputy=deputy).exists():
         raise ValidationError(
             _("%(name)s 已在该活动的参加名单中，不能重复添加。") % {"name": deputy.name}
         )
     check_reception(activity, status, reception_notes, no_visitors)
-    return Participation.objects.create(
+    participation = Participation.objects.create(
         activity=activity,
         deputy=deputy,
         status=status,
         reception_notes=reception_notes,
         no_visitors=no_visitors,
     )
+    if notify:
+        notify_added(activity, [deputy.user_id])
+    return participation
+
+
+def added_outcome(activity: Activity, user_id: int | None) -> notifications.Outcome:
+    """被邀请 for an activity still ahead, 已登记参加 for one recorded after the day."""
+    what = {"a": activity.name, "d": activity.date.isoformat()}
+    if activity.date >= timezone.localdate():
+        subject = _("您被邀请参加履职活动：%(a)s（%(d)s）") % what
+    else:
+        subject = _("您已被登记参加履职活动：%(a)s（%(d)s）") % what
+    body = _("活动：%(a)s\n日期：%(d)s") % what
+    return notifications.Outcome(
+        user_id,
+        "activity_invited",
+        f"activity{activity.pk}",
+        subject,
+        body,
+        reverse("activities:activity_detail", args=[activity.pk]),
+    )
+
+
+def notify_added(activity: Activity, user_ids) -> None:
+    notifications.notify(added_outcome(activity, pk) for pk in user_ids)
 
 
 @transaction.atomic
@@ -123,6 +151,8 @@ def add_participants_bulk(activity: Activity, deputies, status: str = Attendance
     # A bulk write sends no signals: ask the closed-year guard here.
     reason = closing.check_rows(rows)
     bulk_create_with_history(rows, Participation, batch_size=500, default_change_reason=reason)
+    users = Deputy.objects.filter(pk__in=new_ids, user__isnull=False).values_list("user_id")
+    notify_added(activity, [pk for (pk,) in users])
     return len(new_ids), len(eligible_ids) - len(new_ids), total - len(eligible_ids)
 
 
