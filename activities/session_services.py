@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from activities.services import check_record_date
 from deputies import permissions
 from deputies.scopes import deputies_editable_by
 from jdrenda.people import display_user
@@ -330,6 +331,8 @@ def _check_speech(user, speech: Speech) -> None:
         raise ValidationError({"deputy": message % {"s": mark.get_status_display()}})
     if not speech.topic.strip():
         raise ValidationError({"topic": _("请填写发言主题。")})
+    # A meeting may be planned ahead; a speech is recorded once it has been given.
+    check_record_date(deputy, meeting.date, field="meeting")
 
 
 @transaction.atomic

@@ -217,11 +217,7 @@ def flags_resolvable_by(user):
 
 def _check_report(report: SelfReport, constituents) -> None:
     deputy = report.deputy
-    today = timezone.localdate()
-    if report.date > today:
-        raise ValidationError({"date": _("不能填报今天以后的日期。")})
-    if not activity_services.is_in_office(deputy, report.date):
-        raise ValidationError({"date": _("该日期不在您的任职期间内。")})
+    activity_services.check_record_date(deputy, report.date, field="date")
     if report.kind == SelfReport.Kind.COMMUNICATION:
         if not report.method:
             raise ValidationError({"method": _("请选择联系方式。")})

@@ -10,6 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from activities.models import AttendanceStatus
 from supervision.models import Notification, NotificationSetting
 
 pytestmark = pytest.mark.django_db
@@ -213,7 +214,7 @@ def test_added_to_an_activity_ahead_is_an_invitation(world, django_capture_on_co
 
     activity = an_activity(world)
     with django_capture_on_commit_callbacks(execute=True):
-        services.add_participant(activity, world.deputy, "invited")
+        services.add_participant(activity, world.deputy, AttendanceStatus.ABSENT)
     assert only_notification() == (
         "zhangsan", "activity_invited",
         f"您被邀请参加履职活动：视察河道整治（{activity.date.isoformat()}）",
@@ -248,7 +249,7 @@ def test_switching_a_kind_off_stops_its_email_keeps_the_inbox(
     )
     assert response.status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
-        services.add_participant(an_activity(world), world.deputy, "invited")
+        services.add_participant(an_activity(world), world.deputy, AttendanceStatus.ABSENT)
     assert not mail.outbox
     assert Notification.objects.get().delivery == Notification.Delivery.INBOX
     leave, _what = a_leave(world)
