@@ -9,12 +9,13 @@ from datetime import date
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from deputies.models import Deputy
-from supervision import closing
+from supervision import closing, notifications
 
 from .models import (
     Activity,
@@ -39,6 +40,50 @@ def in_office_on(queryset, day: date):
 
 def is_in_office(deputy: Deputy, day: date) -> bool:
     return in_office_on(Deputy.objects.filter(pk=deputy.pk), day).exists()
+
+
+def record_date_range(deputy: Deputy, allow_future: bool = False) -> tuple[date, date]:
+    """The first and last day a record of this deputy may carry: within the term and their
+    service (first start to last end), and not after today unless `allow_future`."""
+    term = deputy.term
+    periods = list(deputy.service_periods.all())
+    start, end = term.start_date, term.end_date
+    if periods:
+        start = max(start, min(p.start_date for p in periods))
+        end = min(end, max(p.end_date or term.end_date for p in periods))
+    if not allow_future:
+        end = min(end, timezone.localdate())
+    return start, end
+
+
+def check_record_date(
+    deputy: Deputy, day: date, *, field: str | None = None, allow_future: bool = False,
+    name: bool = False,
+) -> None:  # fmt: skip
+    """THE date check for a deputy's record (contact, speech, participation, self-report,
+    opinion): not after today (unless `allow_future`: a 请假 or an invitation ahead), within the
+    term and the deputy's service, and not in a gap or suspension. The message names the
+    allowed range; `name` puts the deputy's name first (a record about two deputies)."""
+    start, end = record_date_range(deputy, allow_future)
+    if start <= day <= end and is_in_office(deputy, day):
+        return
+    note = _("任职期间") if allow_future else _("任职期间，且不晚于今天")
+    if start > end:
+        message = _("%(s)s 起任职，今天之前没有可登记的日期") % {"s": start.isoformat()}
+    else:
+        message = _("日期须在 %(a)s 至 %(b)s 之间（%(n)s）") % {
+            "a": start.isoformat(),
+            "b": end.isoformat(),
+            "n": note,
+        }
+        if start <= day <= end:  # inside the range, in a gap between periods or suspended
+            message = (
+                _("%(d)s 不在任职期间（任职间断或暂停执行代表职务）；") % {"d": day.isoformat()}
+                + message
+            )
+    if name:
+        message = f"{deputy.name}：{message}"
+    raise ValidationError({field: message} if field else message)
 
 
 # --- activities -------------------------------------------------------------------------
@@ -79,6 +124,16 @@ def _check_deputy_for(activity: Activity, deputy: Deputy) -> None:
         )
 
 
+def check_present_not_ahead(activity: Activity, status: str) -> None:
+    """An activity may be planned ahead and deputies put on its roll, but 出席 is recorded
+    only once its day has come."""
+    if status == AttendanceStatus.PRESENT and activity.date > timezone.localdate():
+        raise ValidationError(
+            _("活动日期（%(d)s）尚未到，不能登记出席；请在活动当天或之后登记。")
+            % {"d": activity.date.isoformat()}
+        )
+
+
 @transaction.atomic
 def add_participant(
     activity: Activity,
@@ -86,20 +141,48 @@ def add_participant(
     status: str = AttendanceStatus.PRESENT,
     reception_notes: str = "",
     no_visitors: bool = False,
+    notify: bool = True,
 ) -> Participation:
+    """`notify` False when the deputy is told otherwise (a confirmed self-report)."""
     _check_deputy_for(activity, deputy)
     if Participation.objects.filter(activity=activity, deputy=deputy).exists():
         raise ValidationError(
             _("%(name)s 已在该活动的参加名单中，不能重复添加。") % {"name": deputy.name}
         )
+    check_present_not_ahead(activity, status)
     check_reception(activity, status, reception_notes, no_visitors)
-    return Participation.objects.create(
+    participation = Participation.objects.create(
         activity=activity,
         deputy=deputy,
         status=status,
         reception_notes=reception_notes,
         no_visitors=no_visitors,
     )
+    if notify:
+        notify_added(activity, [deputy.user_id])
+    return participation
+
+
+def added_outcome(activity: Activity, user_id: int | None) -> notifications.Outcome:
+    """被邀请 for an activity still ahead, 已登记参加 for one recorded after the day."""
+    what = {"a": activity.name, "d": activity.date.isoformat()}
+    if activity.date >= timezone.localdate():
+        subject = _("您被邀请参加履职活动：%(a)s（%(d)s）") % what
+    else:
+        subject = _("您已被登记参加履职活动：%(a)s（%(d)s）") % what
+    body = _("活动：%(a)s\n日期：%(d)s") % what
+    return notifications.Outcome(
+        user_id,
+        "activity_invited",
+        f"activity{activity.pk}",
+        subject,
+        body,
+        reverse("activities:activity_detail", args=[activity.pk]),
+    )
+
+
+def notify_added(activity: Activity, user_ids) -> None:
+    notifications.notify(added_outcome(activity, pk) for pk in user_ids)
 
 
 @transaction.atomic
@@ -123,6 +206,8 @@ def add_participants_bulk(activity: Activity, deputies, status: str = Attendance
     # A bulk write sends no signals: ask the closed-year guard here.
     reason = closing.check_rows(rows)
     bulk_create_with_history(rows, Participation, batch_size=500, default_change_reason=reason)
+    users = Deputy.objects.filter(pk__in=new_ids, user__isnull=False).values_list("user_id")
+    notify_added(activity, [pk for (pk,) in users])
     return len(new_ids), len(eligible_ids) - len(new_ids), total - len(eligible_ids)
 
 
@@ -132,6 +217,7 @@ def update_participation(
 ) -> Participation:
     notes = participation.reception_notes if reception_notes is None else reception_notes
     none = participation.no_visitors if no_visitors is None else no_visitors
+    check_present_not_ahead(participation.activity, status)
     check_reception(participation.activity, status, notes, none)
     participation.status = status
     participation.reception_notes = notes
@@ -242,8 +328,7 @@ def record_communication(deputy, day, method, content, constituents) -> tuple[Co
         raise ValidationError(
             _("选民 %(names)s 不在该代表的联系选民名单中。") % {"names": "、".join(foreign)}
         )
-    if not is_in_office(deputy, day):
-        raise ValidationError(_("日期不在该代表的任职期间内。"))
+    check_record_date(deputy, day)
     comm = (
         Communication.objects.select_for_update()
         .filter(deputy=deputy, date=day, method=method)
@@ -286,8 +371,7 @@ def record_liaison(member, deputy, day, method, content) -> LiaisonCommunication
     if member.term_id != deputy.term_id:
         raise ValidationError(_("联系的代表须与常委会组成人员同届。"))
     for person in (member, deputy):
-        if not is_in_office(person, day):
-            raise ValidationError(_("%(name)s 在该日期不在任职期间。") % {"name": person.name})
+        check_record_date(person, day, name=True)
     if LiaisonCommunication.objects.filter(
         member=member, deputy=deputy, date=day, method=method
     ).exists():
@@ -307,8 +391,7 @@ def record_liaison(member, deputy, day, method, content) -> LiaisonCommunication
 @transaction.atomic
 def save_opinion(form) -> PublicOpinion:
     opinion = form.save(commit=False)
-    if not is_in_office(opinion.deputy, opinion.date):
-        raise ValidationError(_("收集日期不在该代表的任职期间内。"))
+    check_record_date(opinion.deputy, opinion.date)
     opinion.save()
     return opinion
 

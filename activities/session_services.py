@@ -17,14 +17,17 @@ Decisions (see session_selectors for the roll):
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from activities.services import check_record_date
 from deputies import permissions
 from deputies.scopes import deputies_editable_by
-from supervision import closing
+from jdrenda.people import display_user
+from supervision import closing, notifications
 
 from .models import Attendance, AttendanceStatus, LeaveRequest, Meeting, Session, Speech
 from .session_selectors import (
@@ -248,7 +251,36 @@ def head_decide(user, leave: LeaveRequest, approve: bool, comment: str = "") -> 
     leave.head_by, leave.head_at, leave.head_comment = user, timezone.now(), comment.strip()
     leave.status = LeaveRequest.Status.PENDING_SG if approve else LeaveRequest.Status.REJECTED
     leave.save()
+    if not approve:
+        _notify_leave(leave, display_user(user), comment.strip())
     return leave
+
+
+def _notify_leave(leave: LeaveRequest, decided_by: str, comment: str) -> None:
+    """The deputy learns the final outcome: approved by the secretary-general, or rejected by
+    either approver (the head's approval is only a step, not an outcome)."""
+    meeting = leave.meeting
+    what = _("%(m)s（%(d)s）") % {"m": meeting.name, "d": meeting.date.isoformat()}
+    approved = leave.status == LeaveRequest.Status.APPROVED
+    if approved:
+        subject = _("您的请假申请已批准：%(w)s") % {"w": what}
+    else:
+        subject = _("您的请假申请未获批准：%(w)s") % {"w": what}
+    body = _("审批人：%(by)s") % {"by": decided_by}
+    if comment:
+        body += "\n" + _("意见：%(c)s") % {"c": comment}
+    notifications.notify(
+        [
+            notifications.Outcome(
+                leave.deputy.user_id,
+                "leave_approved" if approved else "leave_rejected",
+                f"leave{leave.pk}",
+                subject,
+                body,
+                reverse("activities:leave_detail", args=[leave.pk]),
+            )
+        ]
+    )
 
 
 @transaction.atomic
@@ -278,6 +310,7 @@ def sg_decide(user, leave: LeaveRequest, approve: bool, comment: str = "") -> Le
         row = row.first() or Attendance(meeting_id=leave.meeting_id, deputy_id=leave.deputy_id)
         row.status, row.leave_reason = AttendanceStatus.LEAVE, leave.reason
         row.save()
+    _notify_leave(leave, display_user(user), comment.strip())
     return leave
 
 
@@ -298,6 +331,8 @@ def _check_speech(user, speech: Speech) -> None:
         raise ValidationError({"deputy": message % {"s": mark.get_status_display()}})
     if not speech.topic.strip():
         raise ValidationError({"topic": _("请填写发言主题。")})
+    # A meeting may be planned ahead; a speech is recorded once it has been given.
+    check_record_date(deputy, meeting.date, field="meeting")
 
 
 @transaction.atomic

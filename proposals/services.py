@@ -4,10 +4,12 @@ transaction, so a refused request changes nothing."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from activities.services import in_office_on
 from deputies.models import Deputy
+from supervision import notifications
 
 from .models import Assignment, Cosignature, Proposal, ProposalEvaluation, Satisfaction
 
@@ -195,7 +197,39 @@ def transition(proposal: Proposal, status: str) -> Proposal:
         raise ValidationError(_("请先填写答复内容和答复日期。"))
     proposal.status = status
     proposal.save()
+    if status == S.REPLIED:
+        _notify_replied(proposal)
     return proposal
+
+
+def _notify_replied(proposal: Proposal) -> None:
+    """答复: the lead is asked for the 办理评价 (Art. 19), the co-signers are told. One
+    outcome per reply date, so correcting a reply's text tells no one twice."""
+    what = {"k": proposal.get_kind_display(), "t": proposal.title}
+    url = reverse("proposals:proposal_detail", args=[proposal.pk])
+    period = f"proposal{proposal.pk}-{proposal.reply_date.isoformat()}"
+    body = _("答复日期：%(d)s\n答复内容：%(r)s") % {
+        "d": proposal.reply_date.isoformat(),
+        "r": proposal.reply.strip(),
+    }
+    outcomes = [
+        notifications.Outcome(
+            proposal.lead.user_id,
+            "evaluation_requested",
+            period,
+            _("您领衔的%(k)s已答复，请评价办理结果：%(t)s") % what,
+            body + "\n" + _("请在议案建议页面填写办理评价（办理态度、办理结果、满意度）。"),
+            url,
+        )
+    ]
+    cosigners = proposal.cosigners.filter(user__isnull=False).values_list("user_id", flat=True)
+    outcomes += [
+        notifications.Outcome(
+            user_id, "proposal_replied", period, _("您附议的%(k)s已答复：%(t)s") % what, body, url
+        )
+        for user_id in cosigners
+    ]
+    notifications.notify(outcomes)
 
 
 @transaction.atomic
@@ -210,6 +244,7 @@ def record_reply(proposal: Proposal, reply: str, reply_date) -> Proposal:
         raise ValidationError(_("答复日期不能早于提出日期。"))
     proposal.reply, proposal.reply_date, proposal.status = reply, reply_date, S.REPLIED
     proposal.save()
+    _notify_replied(proposal)
     return proposal
 
 

@@ -33,6 +33,28 @@ KIND_LABELS = {
     "feedback_sheets": gettext_lazy("年度履职情况反馈表（命令行）"),
     "backup": gettext_lazy("数据库备份（命令行）"),
     "supervision.export_log": gettext_lazy("导出记录"),
+    # The lists' xlsx: the kind is the list's URL name, the label its page title.
+    "deputies.list": gettext_lazy("代表名册"),
+    "deputies.constituents_xlsx": gettext_lazy("代表联系选民名单"),
+    "activities.session_list": gettext_lazy("大会列表"),
+    "activities.leave_list": gettext_lazy("请假申请"),
+    "activities.leave_queue": gettext_lazy("待审批请假申请"),
+    "activities.speech_list": gettext_lazy("大会发言"),
+    "activities.activity_list": gettext_lazy("履职活动"),
+    "activities.communication_list": gettext_lazy("联系选民"),
+    "activities.liaison_list": gettext_lazy("联系代表"),
+    "activities.opinion_list": gettext_lazy("社情民意"),
+    "proposals.proposal_list": gettext_lazy("议案建议"),
+    "supervision.report_list": gettext_lazy("向选民述职"),
+    "supervision.group_report_list": gettext_lazy("代表小组年度报告"),
+    "supervision.interview_list": gettext_lazy("约谈告诫"),
+    "supervision.candidates": gettext_lazy("约谈告诫建议名单"),
+    "supervision.award_list": gettext_lazy("评比表彰"),
+    "supervision.award_candidates": gettext_lazy("评比表彰候选名单"),
+    "supervision.points": gettext_lazy("履职积分"),
+    "supervision.group_list": gettext_lazy("代表小组履职"),
+    "supervision.review_list": gettext_lazy("代表填报"),
+    "supervision.flags": gettext_lazy("错重漏反馈"),
 }
 COMMAND_LINE = "命令行"
 SCHEDULED = "定时任务"
@@ -119,7 +141,10 @@ def log_job_export(job, kind: str, rows: int | None, scheduled: bool = False) ->
 
 
 def kind_label(kind: str) -> str:
-    return str(KIND_LABELS.get(kind, kind))
+    """The Chinese name of what was exported; a kind with no label yet (a list added later)
+    reads 其他导出 rather than its URL name."""
+    label = KIND_LABELS.get(kind)
+    return str(label) if label is not None else _("其他导出")
 
 
 def describe_query(title: str, request, labels: dict[str, str] | None = None) -> str:

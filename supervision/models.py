@@ -314,6 +314,30 @@ class NotificationSetting(models.Model):
         return f"{self.user} · {'邮件' if self.email else '仅站内'}"
 
 
+class NotificationPreference(models.Model):
+    """A user's switch for one kind of outcome notification (supervision.notifications
+    OUTCOME_KINDS). No row means on; off stops that kind's email, the inbox keeps it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("用户"),
+    )
+    kind = models.CharField(_("类型"), max_length=40)
+    email = models.BooleanField(_("发送邮件"), default=True)
+
+    class Meta:
+        verbose_name = _("通知类型设置")
+        verbose_name_plural = _("通知类型设置")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.kind} · {'邮件' if self.email else '仅站内'}"
+
+
 class JobRun(models.Model):
     """The last runs of each scheduled job, for the health view."""
 

@@ -21,6 +21,19 @@ from . import notifications
 class PreferenceForm(forms.Form):
     email = forms.BooleanField(label=gettext_lazy("同时通过电子邮件接收通知"), required=False)
 
+    def __init__(self, *args, kinds=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A deputy's outcome kinds, each switchable (issue 14 item 10).
+        self.kind_names = []
+        if kinds:
+            for kind, label in notifications.OUTCOME_KINDS.items():
+                name = f"kind_{kind}"
+                self.fields[name] = forms.BooleanField(label=label, required=False)
+                self.kind_names.append(name)
+
+    def kind_fields(self):
+        return [self[name] for name in self.kind_names]
+
 
 @login_required
 def inbox(request):
@@ -58,12 +71,21 @@ def _back(request) -> str:
 @login_required
 def preferences(request):
     # An unticked box posts nothing: a POST is bound even when empty.
+    is_deputy = request.user.deputies.exists()
+    initial = {"email": notifications.wants_email(request.user)}
+    if is_deputy:
+        switches = notifications.email_switches(request.user)
+        initial.update({f"kind_{kind}": on for kind, on in switches.items()})
     form = PreferenceForm(
-        request.POST if request.method == "POST" else None,
-        initial={"email": notifications.wants_email(request.user)},
+        request.POST if request.method == "POST" else None, initial=initial, kinds=is_deputy
     )
     if request.method == "POST" and form.is_valid():
         notifications.set_email_preference(request.user, form.cleaned_data["email"])
+        if is_deputy:
+            notifications.set_email_switches(
+                request.user,
+                {kind: form.cleaned_data[f"kind_{kind}"] for kind in notifications.OUTCOME_KINDS},
+            )
         if form.cleaned_data["email"] and not request.user.email:
             messages.warning(
                 request, _("已保存。您的账号尚未设置电子邮箱，邮件将无法送达，请联系管理员补充。")

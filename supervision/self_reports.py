@@ -218,11 +218,7 @@ def flags_resolvable_by(user):
 
 def _check_report(report: SelfReport, constituents) -> None:
     deputy = report.deputy
-    today = timezone.localdate()
-    if report.date > today:
-        raise ValidationError({"date": _("不能填报今天以后的日期。")})
-    if not activity_services.is_in_office(deputy, report.date):
-        raise ValidationError({"date": _("该日期不在您的任职期间内。")})
+    activity_services.check_record_date(deputy, report.date, field="date")
     if report.kind == SelfReport.Kind.COMMUNICATION:
         if not report.method:
             raise ValidationError({"method": _("请选择联系方式。")})
@@ -335,7 +331,7 @@ def _record_participation(report: SelfReport) -> Participation:
     existing = Participation.objects.filter(activity=activity, deputy=deputy).first()
     if existing is None:
         return activity_services.add_participant(
-            activity, deputy, AttendanceStatus.PRESENT, notes, report.no_visitors
+            activity, deputy, AttendanceStatus.PRESENT, notes, report.no_visitors, notify=False
         )
     if existing.status == AttendanceStatus.PRESENT:
         raise ValidationError(_("该代表已登记出席此活动，无需重复确认。"))
@@ -363,18 +359,12 @@ def confirm(user, report: SelfReport) -> SelfReport:
         report.status = SelfReport.Status.CONFIRMED
         report.reviewed_by, report.reviewed_at = user, timezone.now()
         report.save()
-    recipient = report.deputy.user_id or report.submitted_by_id
-    if recipient:
         subject = _("您的填报已确认：%(k)s %(d)s") % {
             "k": report.get_kind_display(),
             "d": report.date.isoformat(),
         }
-        body = _("该条填报已审核确认，计入履职统计。")
-        notifications.send(
-            "self_report_confirmed",
-            f"sr{report.pk}",
-            [notifications.Message(recipient, subject, body, reverse("deputies:mine"))],
-        )
+        body = _("审核人：%(by)s\n该记录已计入您的履职档案。") % {"by": display_user(user)}
+        _notify_reviewed(report, "self_report_confirmed", subject, body)
     return report
 
 
@@ -389,23 +379,32 @@ def reject(user, report: SelfReport, reason: str) -> SelfReport:
         report.reject_reason = reason
         report.reviewed_by, report.reviewed_at = user, timezone.now()
         report.save()
-    recipient = report.deputy.user_id or report.submitted_by_id
-    if recipient:
-        subject = _("您的填报被退回：%(k)s %(d)s") % {
-            "k": report.get_kind_display(),
-            "d": report.date.isoformat(),
-        }
-        body = _("退回原因：%(r)s\n审核人：%(by)s\n请在“我的履职档案”中修改后重新提交。") % {
-            "r": reason,
-            "by": display_user(user),
-        }
-        period = f"sr{report.pk}-{int(report.reviewed_at.timestamp())}"
-        notifications.send(
-            "self_report_rejected",
-            period,
-            [notifications.Message(recipient, subject, body, reverse("deputies:mine"))],
-        )
+    subject = _("您的填报被退回：%(k)s %(d)s") % {
+        "k": report.get_kind_display(),
+        "d": report.date.isoformat(),
+    }
+    body = _("退回原因：%(r)s\n审核人：%(by)s\n请在“我的履职档案”中修改后重新提交。") % {
+        "r": reason,
+        "by": display_user(user),
+    }
+    _notify_reviewed(report, "self_report_rejected", subject, body)
     return report
+
+
+def _notify_reviewed(report: SelfReport, kind: str, subject: str, body: str) -> None:
+    # A report may be rejected, resubmitted and reviewed again: each review is its own outcome.
+    notifications.notify(
+        [
+            notifications.Outcome(
+                report.deputy.user_id or report.submitted_by_id,
+                kind,
+                f"sr{report.pk}-{int(report.reviewed_at.timestamp())}",
+                subject,
+                body,
+                reverse("deputies:mine"),
+            )
+        ]
+    )
 
 
 def resolve(user, record_flag: RecordFlag, resolution: str) -> RecordFlag:
@@ -422,4 +421,22 @@ def resolve(user, record_flag: RecordFlag, resolution: str) -> RecordFlag:
         locked.resolution = resolution
         locked.resolved_by, locked.resolved_at = user, timezone.now()
         locked.save()
+        subject = _("您的错重漏反馈已处理：%(k)s") % {"k": locked.get_kind_display()}
+        body = _("反馈内容：%(c)s\n处理结果：%(r)s\n处理人：%(by)s") % {
+            "c": locked.comment,
+            "r": resolution,
+            "by": display_user(user),
+        }
+        notifications.notify(
+            [
+                notifications.Outcome(
+                    locked.deputy.user_id or locked.created_by_id,
+                    "flag_resolved",
+                    f"flag{locked.pk}",
+                    subject,
+                    body,
+                    reverse("deputies:mine"),
+                )
+            ]
+        )
     return locked

@@ -39,6 +39,7 @@ from proposals.models import (
     ProposalEvaluation,
 )
 from proposals.services import default_due_date
+from supervision import notifications
 from supervision.models import ConstituencyReport
 
 from . import schema as S
@@ -417,6 +418,23 @@ class Applier:
             for n, d, c in self.keys(S.ACTIVITIES)
         )
         self.count(S.ACTIVITIES, self.guard_rows(S.ACTIVITIES, statuses, "日期", lambda k: k[1]))
+        self.notify_added(activities, status)
+
+    def notify_added(self, activities, status):
+        """Each deputy newly on an activity's roll is told, in one digest email per deputy for
+        the whole import (sent only if the import commits)."""
+        from activities.services import added_outcome
+
+        created = [key for key, st in status.items() if st == CREATED]
+        if not created:
+            return
+        by_pk = {a.pk: a for a in activities.values()}
+        users = dict(
+            Deputy.objects.filter(pk__in={d for _a, d in created}, user__isnull=False).values_list(
+                "pk", "user_id"
+            )
+        )
+        notifications.notify(added_outcome(by_pk[a], users[d]) for a, d in created if d in users)
 
     def apply_voters(self):
         term, ids = self.term, self.deputy_ids

@@ -61,7 +61,12 @@ def test_communication_validation(world, client_for, make_deputy):
     response = client.post(
         NEW_COMM, _comm(world, deputy=world.d_late.pk, constituents=[c.pk], date="2023-01-01")
     )
-    assert "不在该代表的任职期间" in response.content.decode()
+    # 王三 took office on 2024-06-01; the term ends 2026-12-31; nothing after today.
+    from django.utils import timezone
+
+    end = min(timezone.localdate(), date(2026, 12, 31)).isoformat()
+    expected = f"日期须在 2024-06-01 至 {end} 之间（任职期间，且不晚于今天）"
+    assert expected in response.content.decode()
     assert not Communication.objects.exists()
 
 

@@ -1,6 +1,6 @@
 """填报→审核: a deputy's report counts only after a reviewer in scope confirms it."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -102,7 +102,9 @@ def test_invalid_reports_are_refused_with_a_message(world, client_for, today):
     deputy = client_for(world["deputy"])
     future = today + timedelta(days=2)
     response = submit_communication(deputy, world, future)
-    assert "不能填报今天以后的日期" in response.content.decode()
+    start = date(today.year - 2, 1, 1).isoformat()  # the term's (and 张三's service's) start
+    expected = f"日期须在 {start} 至 {today.isoformat()} 之间（任职期间，且不晚于今天）"
+    assert expected in response.content.decode()
     response = deputy.post(f"{NEW}?kind=reception", {"date": today.isoformat(), "title": "站"})
     assert "请填写接待情况，或勾选“无来访”" in response.content.decode()
     foreign = world["zhao"].constituents.get()
@@ -112,12 +114,15 @@ def test_invalid_reports_are_refused_with_a_message(world, client_for, today):
     assert not SelfReport.objects.exists()
 
 
-def test_confirmation_notifies_the_deputy(world, client_for, recent):
+def test_confirmation_notifies_the_deputy(
+    world, client_for, recent, django_capture_on_commit_callbacks
+):
     """Issue 11: 填报 → 组长审核 → 通知; the deputy hears of a confirmation, once."""
     submit_communication(client_for(world["deputy"]), world, recent)
     report = SelfReport.objects.get()
     confirm = reverse("supervision:review_confirm", args=[report.pk])
-    assert client_for(world["leader"]).post(confirm).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):  # delivered once the write commits
+        assert client_for(world["leader"]).post(confirm).status_code == 302
     note = Notification.objects.get(recipient=world["deputy"])
     assert note.subject == f"您的填报已确认：联系选民 {recent.isoformat()}"
     assert note.url == reverse("deputies:mine")
@@ -125,8 +130,9 @@ def test_confirmation_notifies_the_deputy(world, client_for, recent):
     assert "您的填报已确认" in inbox
 
 
-def test_rejection_needs_a_reason_notifies_the_deputy_who_may_resubmit(world, client_for,
-                                                                        recent):  # fmt: skip
+def test_rejection_needs_a_reason_notifies_the_deputy_who_may_resubmit(
+    world, client_for, recent, django_capture_on_commit_callbacks
+):
     submit_communication(client_for(world["deputy"]), world, recent)
     report = SelfReport.objects.get()
     leader = client_for(world["leader"])
@@ -137,7 +143,8 @@ def test_rejection_needs_a_reason_notifies_the_deputy_who_may_resubmit(world, cl
     report.refresh_from_db()
     assert report.status == SelfReport.Status.PENDING
 
-    leader.post(reject, {"reason": "日期有误，应为上周五"})
+    with django_capture_on_commit_callbacks(execute=True):  # notified once the write commits
+        leader.post(reject, {"reason": "日期有误，应为上周五"})
     report.refresh_from_db()
     assert report.status == SelfReport.Status.REJECTED
     note = Notification.objects.get(recipient=world["deputy"])

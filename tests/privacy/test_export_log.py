@@ -244,3 +244,63 @@ def test_admin_is_read_only(world, client_for, make_user):
     client.post(reverse("admin:supervision_exportlog_change", args=[log.pk]), {"rows": 99})
     log.refresh_from_db()
     assert log.rows == 3
+
+
+# --- what was exported, in Chinese (issue 14 item 9) ----------------------------------------
+
+
+def _xlsx_list_url_names():
+    """URL names of every view whose source builds a list xlsx (jdrenda.listing.xlsx_response,
+    directly or through a helper in the same module)."""
+    import inspect
+
+    from django.urls import get_resolver
+
+    names = set()
+
+    def walk(patterns, ns=""):
+        for p in patterns:
+            if hasattr(p, "url_patterns"):
+                walk(p.url_patterns, f"{ns}{p.namespace}." if p.namespace else ns)
+                continue
+            view = inspect.unwrap(p.callback)
+            try:
+                source = inspect.getsource(view)
+            except (OSError, TypeError):
+                continue
+            if "xlsx_response" in source or "_xlsx(" in source or "_leave_page(" in source:
+                names.add(f"{ns}{p.name}")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_list_export_has_a_chinese_label():
+    from supervision.export_log import KIND_LABELS
+
+    names = _xlsx_list_url_names()
+    assert {"deputies.list", "activities.leave_queue", "supervision.points"} <= names
+    assert sorted(names - set(KIND_LABELS)) == []
+
+
+def test_log_page_and_xlsx_name_lists_in_chinese(world, client_for):
+    client = client_for(world.office)
+    client.get(reverse("deputies:list"), {"format": "xlsx"})
+    client.get(reverse("activities:communication_list"), {"format": "xlsx"})
+    html = client.get(LOG).content.decode()
+    assert "<td>代表名册</td>" in html and "<td>联系选民</td>" in html
+    assert "<td>deputies.list</td>" not in html
+    assert '<option value="deputies.list">代表名册</option>' in html
+    text = xlsx_text(client.get(LOG, {"format": "xlsx"}).content)
+    rows = [line.split("\t") for line in text.splitlines()]
+    header = next(i for i, row in enumerate(rows) if "导出内容" in row)
+    kinds = {row[2] for row in rows[header + 1 :]}
+    assert kinds == {"代表名册", "联系选民"}
+
+
+def test_unknown_kind_reads_other_not_code(world, client_for):
+    from supervision.export_log import log_unattended_export
+
+    log_unattended_export("someapp.new_list", "新列表", 1, user=world.office)
+    html = client_for(world.office).get(LOG).content.decode()
+    assert "<td>其他导出</td>" in html and "someapp.new_list</td>" not in html

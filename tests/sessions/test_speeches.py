@@ -11,6 +11,25 @@ from activities.models import Attendance, Speech
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _session_held(world):
+    """The shared world's session is a week ahead; a speech is recorded only once its meeting
+    has taken place (issue 14 item 6), so these tests hold the session three weeks earlier."""
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    from activities.models import Meeting, Session
+
+    shift = timedelta(days=21)
+    Session.objects.filter(pk=world.session.pk).update(
+        start_date=F("start_date") - shift, end_date=F("end_date") - shift
+    )
+    Meeting.objects.filter(session=world.session).update(date=F("date") - shift)
+    for meeting in (world.prep, world.plenary, world.meet_a, world.meet_b):
+        meeting.refresh_from_db()
+
+
 def record(client, meeting, deputy, topic="关于优化营商环境的建议"):
     data = {"meeting": meeting.pk, "deputy": deputy.pk, "topic": topic}
     return client.post(reverse("activities:speech_create"), data)
