@@ -42,6 +42,20 @@ class Session(models.Model):
         return self.name
 
 
+class MeetingQuerySet(models.QuerySet):
+    def in_time_order(self):
+        """By date, then 预备会议 < 全体会议 < 代表团会议 (the preparatory meeting opens the
+        session on the day of the first plenary), then name."""
+        kind_order = models.Case(
+            *(models.When(kind=k, then=models.Value(i)) for i, k in enumerate(KIND_ORDER)),
+            default=models.Value(len(KIND_ORDER)),
+        )
+        return self.alias(kind_order=kind_order).order_by("date", "kind_order", "name", "pk")
+
+
+KIND_ORDER = ["preparatory", "plenary", "delegation"]
+
+
 class Meeting(models.Model):
     """A meeting of a session: 预备会议, 全体会议 or 代表团会议. Identity: (名称, 日期)."""
 
@@ -72,6 +86,8 @@ class Meeting(models.Model):
         verbose_name=_("代表团（代表团会议）"),
     )
     history = HistoricalRecords()
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("大会会议")
@@ -134,8 +150,14 @@ class LeaveRequest(models.Model):
         # the mark was cleared) after a confirmation; the history row says who and why.
         CANCELLED = "cancelled", _("已撤销")
 
+    # The first (earliest) meeting asked for: what lists sort and filter by, and what the
+    # closed-year guard dates the request by. `meetings` holds every meeting covered (a whole
+    # session may be asked for at once); it always includes `meeting`.
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="leave_requests", verbose_name=_("会议")
+    )
+    meetings = models.ManyToManyField(
+        Meeting, related_name="leave_requests_covering", verbose_name=_("请假会议")
     )
     deputy = models.ForeignKey(
         Deputy, on_delete=models.CASCADE, related_name="leave_requests", verbose_name=_("代表")

@@ -17,6 +17,7 @@ Decisions (see session_selectors for the roll):
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,12 +29,14 @@ from supervision import closing
 
 from .models import Attendance, AttendanceStatus, LeaveRequest, Meeting, Session, Speech
 from .session_selectors import (
+    KIND_ORDER,
     UNMARKED,
     expected_on,
     expected_roll,
     head_delegation_ids,
     is_secretary_general,
     leave_deputies,
+    leave_requests_visible_to,
 )
 
 # --- sessions and meetings ------------------------------------------------------------------
@@ -105,15 +108,15 @@ class ApprovedLeaveError(ValidationError):
     """The mark is backed by an approved leave request: changing it needs a confirmation.
     The grid shows the message and re-sends the change with confirm_leave."""
 
-    def __init__(self, leave: LeaveRequest, status: str):
+    def __init__(self, leave: LeaveRequest, status: str, meeting: Meeting):
         self.leave = leave
         message = _(
             "%(deputy)s 在“%(meeting)s”（%(date)s）的请假申请已经代表团团长同意、大会秘书长"
             "批准。改为“%(new)s”将撤销该请假申请（记入请假申请的变更记录），确定修改吗？"
         ) % {
             "deputy": leave.deputy.name,
-            "meeting": leave.meeting.name,
-            "date": leave.meeting.date,
+            "meeting": meeting.name,
+            "date": meeting.date,
             "new": STATUS_WORDS[status],
         }
         super().__init__(message, code="approved_leave")
@@ -121,17 +124,34 @@ class ApprovedLeaveError(ValidationError):
 
 def approved_leave(meeting: Meeting, deputy, lock: bool = False) -> LeaveRequest | None:
     leaves = LeaveRequest.objects.select_related("deputy", "meeting").filter(
-        meeting=meeting, deputy=deputy, status=LeaveRequest.Status.APPROVED
+        Q(meetings=meeting) | Q(meeting=meeting),
+        deputy=deputy,
+        status=LeaveRequest.Status.APPROVED,
+    )
+    leaves = LeaveRequest.objects.filter(pk__in=leaves.values("pk")).select_related(
+        "deputy", "meeting"
     )
     return (leaves.select_for_update(of=("self",)) if lock else leaves).first()
 
 
-def _cancel_leave(user, leave: LeaveRequest, status: str) -> None:
-    leave.status = LeaveRequest.Status.CANCELLED
-    leave._change_reason = _("出席登记表改为“%(new)s”，已批准的请假撤销") % {
-        "new": STATUS_WORDS[status]
-    }
+def _cancel_leave(user, leave: LeaveRequest, meeting: Meeting, status: str) -> None:
+    """The grid overrides approved leave at one meeting. A request for that meeting alone is
+    cancelled (已撤销); one covering several stays approved for the others and drops this one
+    meeting, so the roll and the leave pages agree meeting by meeting."""
     leave._history_user = user
+    others = [pk for pk in covered_meeting_ids(leave) if pk != meeting.pk]
+    if not others:
+        leave.status = LeaveRequest.Status.CANCELLED
+        leave._change_reason = _("出席登记表改为“%(new)s”，已批准的请假撤销") % {
+            "new": STATUS_WORDS[status]
+        }
+    else:
+        leave.meetings.set(others)
+        if leave.meeting_id == meeting.pk:
+            leave.meeting = Meeting.objects.in_time_order().filter(pk__in=others).first()
+        leave._change_reason = _(
+            "出席登记表将“%(meeting)s”（%(date)s）改为“%(new)s”，该会议的请假撤销"
+        ) % {"meeting": meeting.name, "date": meeting.date, "new": STATUS_WORDS[status]}
     leave.save()
 
 
@@ -160,8 +180,8 @@ def set_attendance(
     leave = approved_leave(meeting, deputy, lock=True)
     if leave is not None and status != AttendanceStatus.LEAVE:
         if not confirm_leave:
-            raise ApprovedLeaveError(leave, status)
-        _cancel_leave(user, leave, status)
+            raise ApprovedLeaveError(leave, status, meeting)
+        _cancel_leave(user, leave, meeting, status)
     if status == UNMARKED:
         if row is not None:
             row.delete()
@@ -203,35 +223,82 @@ def mark_unmarked_present(user, meeting: Meeting) -> int:
 # --- leave requests (Art. 5) ----------------------------------------------------------------
 
 
+OPEN_LEAVE = [
+    LeaveRequest.Status.PENDING_HEAD,
+    LeaveRequest.Status.PENDING_SG,
+    LeaveRequest.Status.APPROVED,
+]
+
+
 @transaction.atomic
-def request_leave(user, deputy, meeting: Meeting, reason: str, explanation: str) -> LeaveRequest:
+def request_leave(
+    user, deputy, meetings: Meeting | list[Meeting], reason: str, explanation: str
+) -> LeaveRequest:
+    """One request for one or several meetings (a whole session at once). Every meeting must
+    be today or later, on the deputy's roll, and not already covered by an open request;
+    otherwise nothing is saved and the message names the meeting."""
+    meetings = [meetings] if isinstance(meetings, Meeting) else list(meetings)
     if not leave_deputies(user).filter(pk=deputy.pk).exists():
         raise ValidationError(_("您无权为该代表提交请假申请。"))
+    if not meetings:
+        raise ValidationError({"meetings": _("请至少选择一次会议。")})
+    if len({m.session_id for m in meetings}) > 1 or meetings[0].session_id is None:
+        raise ValidationError({"meetings": _("一份请假申请只能包括同一次大会的会议。")})
     if reason not in Attendance.LeaveReason.values:
         raise ValidationError({"reason": _("请选择请假事由。")})
     if not explanation.strip():
         raise ValidationError({"explanation": _("请填写具体说明。")})
-    on_roll = meeting.attendances.filter(deputy=deputy).exists()
-    if not on_roll and not expected_on(meeting, deputy):
-        raise ValidationError({"meeting": _("该代表不在本次会议的应出席名单中，无需请假。")})
-    open_ = LeaveRequest.objects.filter(
-        deputy=deputy,
-        meeting=meeting,
-        status__in=[
-            LeaveRequest.Status.PENDING_HEAD,
-            LeaveRequest.Status.PENDING_SG,
-            LeaveRequest.Status.APPROVED,
-        ],
+    today = timezone.localdate()
+    marked = set(
+        Attendance.objects.filter(deputy=deputy, meeting__in=meetings).values_list(
+            "meeting_id", flat=True
+        )
     )
-    if open_.exists():
-        raise ValidationError({"meeting": _("该代表对本次会议已有待审批或已批准的请假申请。")})
-    return LeaveRequest.objects.create(
+    covered = set(
+        LeaveRequest.objects.filter(
+            deputy=deputy, status__in=OPEN_LEAVE, meetings__in=meetings
+        ).values_list("meetings", flat=True)
+    ) | set(
+        LeaveRequest.objects.filter(
+            deputy=deputy, status__in=OPEN_LEAVE, meeting__in=meetings
+        ).values_list("meeting_id", flat=True)
+    )
+    for m in meetings:
+        label = {"meeting": m.name, "date": m.date}
+        if m.date < today:
+            raise ValidationError(
+                {
+                    "meetings": _(
+                        "“%(meeting)s”（%(date)s）已经举行，不能再申请请假；"
+                        "会上已获批准的书面请假由工作人员在出席登记表中登记。"
+                    )
+                    % label
+                }
+            )
+        if m.pk not in marked and not expected_on(m, deputy):
+            raise ValidationError(
+                {
+                    "meetings": _("该代表不在“%(meeting)s”（%(date)s）的应出席名单中，无需请假。")
+                    % label
+                }
+            )
+        if m.pk in covered:
+            raise ValidationError(
+                {
+                    "meetings": _("该代表对“%(meeting)s”（%(date)s）已有待审批或已批准的请假申请。")
+                    % label
+                }
+            )
+    meetings.sort(key=lambda m: (m.date, KIND_ORDER.get(m.kind, 9), m.name, m.pk))
+    leave = LeaveRequest.objects.create(
         deputy=deputy,
-        meeting=meeting,
+        meeting=meetings[0],
         reason=reason,
         explanation=explanation.strip(),
         requested_by=user,
     )
+    leave.meetings.set(meetings)
+    return leave
 
 
 @transaction.atomic
@@ -274,11 +341,43 @@ def sg_decide(user, leave: LeaveRequest, approve: bool, comment: str = "") -> Le
     leave.status = LeaveRequest.Status.APPROVED if approve else LeaveRequest.Status.REJECTED
     leave.save()
     if approve:
-        row = Attendance.objects.filter(meeting_id=leave.meeting_id, deputy_id=leave.deputy_id)
-        row = row.first() or Attendance(meeting_id=leave.meeting_id, deputy_id=leave.deputy_id)
-        row.status, row.leave_reason = AttendanceStatus.LEAVE, leave.reason
-        row.save()
+        # 请假 on every meeting the request covers (row by row: the history and the closed-year
+        # guard see each mark).
+        for meeting_id in covered_meeting_ids(leave):
+            row = Attendance.objects.filter(meeting_id=meeting_id, deputy_id=leave.deputy_id)
+            row = row.first() or Attendance(meeting_id=meeting_id, deputy_id=leave.deputy_id)
+            row.status, row.leave_reason = AttendanceStatus.LEAVE, leave.reason
+            row.save()
     return leave
+
+
+def approve_many(user, ids: list[int]) -> tuple[int, list[tuple[str, str]]]:
+    """Approve several requests at once (the queue's 批准所选): each is the head's step or the
+    secretary-general's, whichever it waits for, with that step's own checks. Each decision
+    is its own transaction; returns (number approved, [(deputy name, refusal)])."""
+    done, refused = 0, []
+    visible = leave_requests_visible_to(user, LeaveRequest.objects.filter(pk__in=ids))
+    found = {leave.pk: leave for leave in visible.select_related("deputy")}
+    for pk in ids:
+        leave = found.get(pk)
+        if leave is None:
+            refused.append((str(pk), _("申请不存在或不在您的权限范围内。")))
+            continue
+        decide = sg_decide if leave.status == LeaveRequest.Status.PENDING_SG else head_decide
+        try:
+            decide(user, leave, True)
+        except ValidationError as exc:
+            refused.append((leave.deputy.name, "；".join(exc.messages)))
+        else:
+            done += 1
+    return done, refused
+
+
+def covered_meeting_ids(leave: LeaveRequest) -> list[int]:
+    """The meetings a request covers; a row without the relation (written before it, or by
+    a bulk writer) covers its one meeting."""
+    ids = list(leave.meetings.values_list("pk", flat=True))
+    return ids or [leave.meeting_id]
 
 
 # --- speeches (Art. 8) ----------------------------------------------------------------------

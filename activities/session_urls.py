@@ -19,6 +19,7 @@ urlpatterns = [
     path("meetings/<int:pk>/mark-present/", v.meeting_mark_present, name="meeting_mark_present"),
     path("leave/", v.leave_list, name="leave_list"),
     path("leave/queue/", v.leave_queue, name="leave_queue"),
+    path("leave/queue/approve/", v.leave_queue_approve, name="leave_queue_approve"),
     path("leave/queue/count/", v.leave_queue_count, name="leave_queue_count"),
     path("leave/new/", v.leave_create, name="leave_create"),
     path("leave/<int:pk>/", v.leave_detail, name="leave_detail"),

@@ -22,7 +22,14 @@ from supervision.closing import ClosedYearError, closed_years, is_office
 from . import session_selectors as sel
 from . import session_services as services
 from .models import Attendance, LeaveRequest, Meeting, Session, Speech
-from .session_forms import DecisionForm, LeaveRequestForm, MeetingForm, SessionForm, SpeechForm
+from .session_forms import (
+    DecisionForm,
+    LeaveRequestForm,
+    MeetingForm,
+    SessionForm,
+    SpeechForm,
+    askable_sessions,
+)
 
 
 def _require(allowed: bool):
@@ -86,7 +93,7 @@ def session_detail(request, pk):
     _require(sel.can_view_sessions(request.user))
     session = get_object_or_404(Session.objects.select_related("term"), pk=pk)
     meetings = sel.meetings_visible_to(request.user, session.meetings.all())
-    meetings = meetings.select_related("delegation").order_by("date", "kind", "name")
+    meetings = meetings.select_related("delegation").in_time_order()
     return render(
         request,
         "activities/sessions/session_detail.html",
@@ -193,11 +200,11 @@ def _visible_meeting(request, pk):
 def signin_sheet(request, pk):
     """签到表: the expected roll of one meeting, by delegation, with a signature column."""
     meeting = _visible_meeting(request, pk)
-    groups = sel.signin_sheet(request.user, meeting)
+    sheet = sel.signin_sheet(request.user, meeting)
     return render(
         request,
         "activities/sessions/signin_sheet.html",
-        {"meeting": meeting, "groups": groups, "total": sum(len(g[1]) for g in groups)},
+        {"meeting": meeting, "sheet": sheet, "groups": sheet.groups, "total": sheet.expected},
     )
 
 
@@ -252,9 +259,9 @@ def attendance_grid(request, pk):
             "closed_year": _closed_year_of(session),
             "can_correct_closed": is_office(request.user),
             "reasons": Attendance.LeaveReason.choices,
-            "meetings": sel.meetings_visible_to(request.user, session.meetings.all()).order_by(
-                "date", "name"
-            ),
+            "meetings": sel.meetings_visible_to(
+                request.user, session.meetings.all()
+            ).in_time_order(),
         },
     )
 
@@ -325,12 +332,13 @@ def _leave_filters(request, qs):
 
 
 def _leave_rows(qs):
-    for r in qs.iterator():
+    for r in qs.iterator(chunk_size=500):
+        covered = r.covered or [r.meeting]
         yield (
             r.deputy.code,
             r.deputy.name,
             r.deputy.delegation.name,
-            r.meeting.name,
+            "、".join(m.name for m in covered),
             r.meeting.date,
             r.get_reason_display(),
             r.explanation,
@@ -402,21 +410,57 @@ def leave_queue_count(request):
 
 @login_required
 def leave_create(request):
-    _require(sel.can_use_leave(request.user) and sel.leave_deputies(request.user).exists())
-    form = LeaveRequestForm(_data(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
+    """Ask leave for one deputy at several meetings of one session. Who and which session come
+    first (GET, kept in the query string the form posts to); then the session's meetings on
+    that deputy's roll from today on, as checkboxes with 全选."""
+    _require(sel.can_use_leave(request.user))
+    deputies = sel.leave_deputies(request.user).select_related("delegation")
+    _require(deputies.exists())
+    params = request.POST if request.method == "POST" else request.GET
+    deputy_id = _int(params.get("deputy") or request.GET.get("deputy"))
+    deputy = deputies.filter(pk=deputy_id).first() if deputy_id else None
+    only_one = deputies.count() == 1
+    if deputy_id and deputy is None:
+        # Out of scope (another delegation's deputy, or another deputy's own request): said
+        # plainly, never silently replaced by the user's own deputy.
+        messages.error(request, _("请选择您可以代为请假的代表。"))
+    elif deputy is None and only_one:
+        deputy = deputies.first()
+    sessions = askable_sessions(deputy)
+    session_id = _int(params.get("session") or request.GET.get("session"))
+    session = sessions.filter(pk=session_id).first() if session_id else sessions.first()
+    if deputy is not None and session_id and session is None:
+        messages.error(request, _("该大会已闭幕或不属于该代表的届次，不能再申请请假。"))
+    form = LeaveRequestForm(_data(request), deputy=deputy, session=session)
+    if request.method == "POST" and deputy is None:
+        if not deputy_id:
+            messages.error(request, _("请先选择您可以代为请假的代表。"))
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             leave = services.request_leave(
-                request.user, data["deputy"], data["meeting"], data["reason"], data["explanation"]
+                request.user, deputy, list(data["meetings"]), data["reason"], data["explanation"]
             )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("请假申请已提交，等待代表团团长审核。"))
+            messages.success(
+                request,
+                _("请假申请已提交（%(n)s 次会议），等待代表团团长审核。")
+                % {"n": len(data["meetings"])},
+            )
             return redirect("activities:leave_detail", leave.pk)
     return render(
-        request, "activities/sessions/form.html", {"form": form, "title": _("提交请假申请")}
+        request,
+        "activities/sessions/leave_form.html",
+        {
+            "form": form,
+            "title": _("提交请假申请"),
+            "deputy": deputy,
+            "deputies": None if only_one else deputies.order_by("term", "code"),
+            "session": session,
+            "sessions": sessions,
+        },
     )
 
 
@@ -436,17 +480,31 @@ def leave_detail(request, pk):
     can_sg = leave.status == LeaveRequest.Status.PENDING_SG and sel.is_secretary_general(
         request.user
     )
+    covered = leave.meetings.select_related("session").in_time_order() or [leave.meeting]
     return render(
         request,
         "activities/sessions/leave_detail.html",
         {
             "leave": leave,
+            "covered": covered,
             "can_head": can_head,
             "can_sg": can_sg,
             "form": DecisionForm() if can_head or can_sg else None,
             "history": leave.history.select_related("history_user").order_by("history_date"),
         },
     )
+
+
+def _next_in_queue(request, after: LeaveRequest | None = None):
+    """Where a decision leads: the next request waiting for this user (oldest first), or
+    the emptied queue."""
+    waiting = sel.queue_for(request.user).order_by("requested_at", "pk")
+    if after is not None:
+        waiting = waiting.exclude(pk=after.pk)
+    following = waiting.first()
+    if following is None:
+        return redirect("activities:leave_queue")
+    return redirect("activities:leave_detail", following.pk)
 
 
 def _decide(request, pk, decide):
@@ -460,7 +518,11 @@ def _decide(request, pk, decide):
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         else:
-            messages.success(request, _("审批意见已记录。"))
+            messages.success(
+                request,
+                _("已记录对 %(deputy)s 的请假申请的审批意见。") % {"deputy": leave.deputy.name},
+            )
+            return _next_in_queue(request, leave)
     return redirect("activities:leave_detail", leave.pk)
 
 
@@ -476,6 +538,25 @@ def leave_head(request, pk):
 def leave_sg(request, pk):
     _require(sel.is_secretary_general(request.user))
     return _decide(request, pk, services.sg_decide)
+
+
+@login_required
+@require_POST
+def leave_queue_approve(request):
+    """批准所选: approve the checked requests of the queue, each checked again on the server
+    (the user's scope and role, and its state) by the same decision functions; one refused
+    does not stop the others, and the messages say which."""
+    _require(sel.is_head(request.user) or sel.is_secretary_general(request.user))
+    ids = [i for i in (_int(v) for v in request.POST.getlist("ids")) if i]
+    if not ids:
+        messages.error(request, _("请先勾选要批准的申请。"))
+        return redirect("activities:leave_queue")
+    done, refused = services.approve_many(request.user, ids)
+    if done:
+        messages.success(request, _("已批准 %(n)s 份请假申请。") % {"n": done})
+    for name, reason in refused:
+        messages.error(request, _("%(deputy)s：%(reason)s") % {"deputy": name, "reason": reason})
+    return redirect("activities:leave_queue")
 
 
 # --- speeches -------------------------------------------------------------------------------
