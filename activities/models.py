@@ -42,18 +42,22 @@ class Session(models.Model):
         return self.name
 
 
+KIND_ORDER = ["preparatory", "plenary", "delegation"]
+
+
+def kind_order():
+    """预备会议 < 全体会议 < 代表团会议: the preparatory meeting opens the session on the day
+    of the first plenary, and by name 第一次全体会议 would sort before 预备会议."""
+    return models.Case(
+        *(models.When(kind=k, then=models.Value(i)) for i, k in enumerate(KIND_ORDER)),
+        default=models.Value(len(KIND_ORDER)),
+    )
+
+
 class MeetingQuerySet(models.QuerySet):
     def in_time_order(self):
-        """By date, then 预备会议 < 全体会议 < 代表团会议 (the preparatory meeting opens the
-        session on the day of the first plenary), then name."""
-        kind_order = models.Case(
-            *(models.When(kind=k, then=models.Value(i)) for i, k in enumerate(KIND_ORDER)),
-            default=models.Value(len(KIND_ORDER)),
-        )
-        return self.alias(kind_order=kind_order).order_by("date", "kind_order", "name", "pk")
-
-
-KIND_ORDER = ["preparatory", "plenary", "delegation"]
+        """By date, then kind (预备 < 全体 < 代表团), then name."""
+        return self.alias(kind_order=kind_order()).order_by("date", "kind_order", "name", "pk")
 
 
 class Meeting(models.Model):
@@ -92,7 +96,7 @@ class Meeting(models.Model):
     class Meta:
         verbose_name = _("大会会议")
         verbose_name_plural = _("大会会议")
-        ordering = ["date", "name"]
+        ordering = ["date", kind_order(), "name"]
         constraints = [
             models.UniqueConstraint(fields=["term", "name", "date"], name="meeting_identity"),
         ]

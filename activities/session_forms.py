@@ -58,6 +58,38 @@ class SessionForm(forms.ModelForm):
         return data
 
 
+class CopySessionForm(SessionForm):
+    """新建大会（沿用上次结构）: term, name and opening date; the closing date and every
+    meeting's date follow from the shift of the opening date."""
+
+    class Meta(SessionForm.Meta):
+        fields = ["term", "name", "start_date"]
+
+    def __init__(self, *args, source, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+
+    def clean(self):
+        data = forms.ModelForm.clean(self)
+        start, term = data.get("start_date"), data.get("term")
+        if start:
+            self.instance.end_date = self.source.end_date + (start - self.source.start_date)
+            if start == self.source.start_date:
+                self.add_error("start_date", _("新大会的开幕日期须与原大会不同。"))
+        if term and start and not term.start_date <= start <= term.end_date:
+            self.add_error("start_date", _("开幕日期须在届次起止日期内。"))
+        if term and start and not term.start_date <= self.instance.end_date <= term.end_date:
+            self.add_error(
+                "start_date",
+                _("按原大会会期推算的闭幕日期（%(end)s）不在届次起止日期内。")
+                % {"end": self.instance.end_date},
+            )
+        name = data.get("name")
+        if term and name and Session.objects.filter(term=term, name=name).exists():
+            self.add_error("name", _("本届已有同名的大会。"))
+        return data
+
+
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting

@@ -77,6 +77,46 @@ def save_session(session: Session) -> Session:
 
 
 @transaction.atomic
+def copy_session(source: Session, session: Session) -> Session:
+    """A new 大会 with the structure of `source`: every meeting (预备会议, 全体会议, each
+    delegation's 代表团会议) with the same name, kind and delegation, its date shifted by the
+    difference of the start dates; the closing date likewise. `session` carries the new
+    term, name and start date (checked by SessionForm). No attendance, leave or speech is
+    copied. Refused, with nothing saved, when a copied meeting would clash with one already
+    held under the same name and date in the term."""
+    shift = session.start_date - source.start_date
+    session.end_date = source.end_date + shift
+    session.save()
+    meetings = [
+        Meeting(
+            term_id=session.term_id,
+            session=session,
+            name=m.name,
+            kind=m.kind,
+            date=m.date + shift,
+            delegation_id=m.delegation_id,
+        )
+        for m in source.meetings.in_time_order()
+    ]
+    clashes = Meeting.objects.filter(
+        term_id=session.term_id,
+        name__in=[m.name for m in meetings],
+        date__in=[m.date for m in meetings],
+    )
+    taken = set(clashes.values_list("name", "date"))
+    clash = next((m for m in meetings if (m.name, m.date) in taken), None)
+    if clash is not None:
+        raise ValidationError(
+            _("本届在 %(date)s 已有名为“%(name)s”的会议，请换一个开幕日期。")
+            % {"date": clash.date, "name": clash.name}
+        )
+    for m in meetings:
+        check_meeting(m)
+        m.save()  # one by one: each gets its history row, like a meeting added by hand
+    return session
+
+
+@transaction.atomic
 def save_meeting(meeting: Meeting) -> Meeting:
     original = Meeting.objects.get(pk=meeting.pk) if meeting.pk else None
     meeting.term_id = meeting.session.term_id
@@ -363,7 +403,12 @@ def approve_many(user, ids: list[int]) -> tuple[int, list[tuple[str, str]]]:
         if leave is None:
             refused.append((str(pk), _("申请不存在或不在您的权限范围内。")))
             continue
-        decide = sg_decide if leave.status == LeaveRequest.Status.PENDING_SG else head_decide
+        # The step this user takes on it: the secretary-general's once the head has agreed,
+        # else the head's (whose checks then refuse a request past that step).
+        sg_step = is_secretary_general(user) and (
+            leave.status == LeaveRequest.Status.PENDING_SG or not head_delegation_ids(user)
+        )
+        decide = sg_decide if sg_step else head_decide
         try:
             decide(user, leave, True)
         except ValidationError as exc:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sessions/new/", v.session_create, name="session_create"),
     path("sessions/<int:pk>/", v.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", v.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/copy/", v.session_copy, name="session_copy"),
     path("sessions/<int:pk>/delete/", v.session_delete, name="session_delete"),
     path("sessions/<int:pk>/meetings/new/", v.meeting_create, name="meeting_create"),
     path("sessions/<int:pk>/attendance/", v.attendance_grid, name="attendance_grid"),

@@ -23,6 +23,7 @@ from . import session_selectors as sel
 from . import session_services as services
 from .models import Attendance, LeaveRequest, Meeting, Session, Speech
 from .session_forms import (
+    CopySessionForm,
     DecisionForm,
     LeaveRequestForm,
     MeetingForm,
@@ -84,6 +85,8 @@ def session_list(request):
             "term_id": term_id,
             "q": q,
             "can_manage": sel.can_manage_sessions(request.user),
+            # The last session, whose structure a new one usually repeats.
+            "latest": Session.objects.order_by("-start_date", "-pk").first(),
         },
     )
 
@@ -130,6 +133,28 @@ def session_create(request):
 @login_required
 def session_edit(request, pk):
     return _session_form(request, get_object_or_404(Session, pk=pk))
+
+
+@login_required
+def session_copy(request, pk):
+    """新建大会（沿用此次大会的会议结构）."""
+    _require(sel.can_manage_sessions(request.user))
+    source = get_object_or_404(Session, pk=pk)
+    form = CopySessionForm(_data(request), source=source, initial={"term": source.term_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.copy_session(source, form.instance)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已新建大会“%(name)s”，沿用“%(source)s”的 %(n)s 次会议，日期已顺延。")
+                % {"name": saved.name, "source": source.name, "n": saved.meetings.count()},
+            )
+            return redirect("activities:session_detail", saved.pk)
+    title = _("新建大会（沿用“%(name)s”的会议结构）") % {"name": source.name}
+    return render(request, "activities/sessions/form.html", {"form": form, "title": title})
 
 
 @login_required
