@@ -224,3 +224,19 @@ def test_leave_queue_queries_do_not_grow_with_requests(
         ask_many(town, world, d, [world.prep, world.plenary, world.meet_a])
     with django_assert_max_num_queries(n):
         head.get(url)
+
+
+def test_the_migration_puts_each_existing_request_in_the_new_relation(world):
+    """Rows from before the relation cover their one meeting after the data migration."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("activities.migrations.0004_leave_request_meetings")
+    zhang, li = world.deputies_a[0], world.deputies_a[1]
+    old = [
+        LeaveRequest.objects.create(deputy=d, meeting=m, reason="illness", explanation="住院")
+        for d, m in ((zhang, world.plenary), (li, world.meet_a))
+    ]
+    migration.copy_meeting_into_meetings(apps, None)
+    assert [list(r.meetings.all()) for r in old] == [[world.plenary], [world.meet_a]]
