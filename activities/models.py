@@ -202,7 +202,8 @@ class LeaveRequest(models.Model):
     sg_at = models.DateTimeField(_("秘书长审批时间"), null=True, blank=True)
     sg_comment = models.CharField(_("秘书长意见说明"), max_length=200, blank=True)
     filed_at = models.DateTimeField(_("备案时间"), null=True, blank=True)
-    history = HistoricalRecords()
+    # The covered meetings are part of each history row (a grid correction drops one).
+    history = HistoricalRecords(m2m_fields=[meetings])
 
     class Meta:
         verbose_name = _("请假申请")

@@ -186,7 +186,11 @@ def _cancel_leave(user, leave: LeaveRequest, meeting: Meeting, status: str) -> N
             "new": STATUS_WORDS[status]
         }
     else:
+        # One history row (the save below, with the reason and the remaining meetings), not
+        # a second one from the relation's change.
+        leave.skip_history_when_saving = True
         leave.meetings.set(others)
+        del leave.skip_history_when_saving
         if leave.meeting_id == meeting.pk:
             leave.meeting = Meeting.objects.in_time_order().filter(pk__in=others).first()
         leave._change_reason = _(
@@ -337,6 +341,8 @@ def request_leave(
         explanation=explanation.strip(),
         requested_by=user,
     )
+    # The history then holds the request as created and, next, with its meetings (as for a
+    # communication and its constituents).
     leave.meetings.set(meetings)
     return leave
 

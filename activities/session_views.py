@@ -85,8 +85,6 @@ def session_list(request):
             "term_id": term_id,
             "q": q,
             "can_manage": sel.can_manage_sessions(request.user),
-            # The last session, whose structure a new one usually repeats.
-            "latest": Session.objects.order_by("-start_date", "-pk").first(),
         },
     )
 

@@ -4,14 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('activities', '0004_leave_request_meetings'),
+        ("activities", "0004_leave_request_meetings"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='meeting',
-            options={'ordering': ['date', models.Case(models.When(kind='preparatory', then=models.Value(0)), models.When(kind='plenary', then=models.Value(1)), models.When(kind='delegation', then=models.Value(2)), default=models.Value(3)), 'name'], 'verbose_name': '大会会议', 'verbose_name_plural': '大会会议'},
+            name="meeting",
+            options={
+                "ordering": [
+                    "date",
+                    models.Case(
+                        models.When(kind="preparatory", then=models.Value(0)),
+                        models.When(kind="plenary", then=models.Value(1)),
+                        models.When(kind="delegation", then=models.Value(2)),
+                        default=models.Value(3),
+                    ),
+                    "name",
+                ],
+                "verbose_name": "大会会议",
+                "verbose_name_plural": "大会会议",
+            },
         ),
     ]

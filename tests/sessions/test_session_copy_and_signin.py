@@ -77,7 +77,7 @@ def test_session_detail_lists_the_preparatory_meeting_first(world, client_for):
         "预备会议",
         "第一次全体会议",
     ]
-    # The session list offers the copy of the latest session.
+    # The session list offers a copy of each session (沿用新建).
     listing = client_for(world.office).get(reverse("activities:session_list")).content.decode()
     assert reverse("activities:session_copy", args=[world.session.pk]) in listing
 

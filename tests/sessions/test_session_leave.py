@@ -186,7 +186,11 @@ def test_grid_override_of_one_meeting_keeps_the_rest_of_the_leave(held, client_f
     assert leave.status == LeaveRequest.Status.APPROVED
     assert set(leave.meetings.all()) == {world.plenary, world.meet_a}
     assert leave.meeting == world.plenary
-    assert "出席登记表将“预备会议”" in leave.history.first().history_change_reason
+    latest = leave.history.first()
+    assert "出席登记表将“预备会议”" in latest.history_change_reason
+    # The history row holds the meetings still covered; one row for the correction.
+    assert {h.meeting for h in latest.meetings.all()} == {world.plenary, world.meet_a}
+    assert leave.history.filter(history_change_reason__contains="出席登记表").count() == 1
     assert marks(zhang) == {
         "预备会议": AttendanceStatus.PRESENT,
         "第一次全体会议": AttendanceStatus.LEAVE,
