@@ -18,6 +18,7 @@ Decisions (see session_selectors for the roll):
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -334,16 +335,24 @@ def request_leave(
                 }
             )
     meetings.sort(key=lambda m: (m.date, KIND_ORDER.get(m.kind, 9), m.name, m.pk))
-    leave = LeaveRequest.objects.create(
+    leave = LeaveRequest(
         deputy=deputy,
         meeting=meetings[0],
         reason=reason,
         explanation=explanation.strip(),
         requested_by=user,
     )
-    # The history then holds the request as created and, next, with its meetings (as for a
-    # communication and its constituents).
+    # One creation row in the history, holding the meetings: the save's and the relation's
+    # own rows are skipped, then post_save (only the history listens on this model) records
+    # it once the meetings are set.
+    leave.skip_history_when_saving = True
+    leave.save()
     leave.meetings.set(meetings)
+    del leave.skip_history_when_saving
+    post_save.send(
+        LeaveRequest, instance=leave, created=True, raw=False, using=leave._state.db,
+        update_fields=None,
+    )  # fmt: skip
     return leave
 
 

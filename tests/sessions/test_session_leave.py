@@ -48,6 +48,10 @@ def test_one_request_for_a_whole_session_approved_once_each_marks_every_meeting(
     leave = LeaveRequest.objects.get()
     assert response.status_code == 302
     assert set(leave.meetings.all()) == set(mine) and leave.meeting == world.prep
+    # One history row for the creation, holding the three meetings.
+    (created,) = leave.history.all()
+    assert created.history_type == "+"
+    assert {h.meeting for h in created.meetings.all()} == set(mine)
     detail = deputy.get(response.url).content.decode()
     assert "请假申请已提交（3 次会议），等待代表团团长审核。" in detail
     assert "共 3 次会议" in detail
