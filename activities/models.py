@@ -44,6 +44,24 @@ class Session(models.Model):
         return self.name
 
 
+KIND_ORDER = ["preparatory", "plenary", "delegation"]
+
+
+def kind_order():
+    """预备会议 < 全体会议 < 代表团会议: the preparatory meeting opens the session on the day
+    of the first plenary, and by name 第一次全体会议 would sort before 预备会议."""
+    return models.Case(
+        *(models.When(kind=k, then=models.Value(i)) for i, k in enumerate(KIND_ORDER)),
+        default=models.Value(len(KIND_ORDER)),
+    )
+
+
+class MeetingQuerySet(models.QuerySet):
+    def in_time_order(self):
+        """By date, then kind (预备 < 全体 < 代表团), then name."""
+        return self.alias(kind_order=kind_order()).order_by("date", "kind_order", "name", "pk")
+
+
 class Meeting(models.Model):
     """A meeting of a session: 预备会议, 全体会议 or 代表团会议. Identity: (名称, 日期)."""
 
@@ -75,10 +93,12 @@ class Meeting(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("大会会议")
         verbose_name_plural = _("大会会议")
-        ordering = ["date", "name"]
+        ordering = ["date", kind_order(), "name"]
         constraints = [
             models.UniqueConstraint(fields=["term", "name", "date"], name="meeting_identity"),
         ]
@@ -136,8 +156,14 @@ class LeaveRequest(models.Model):
         # the mark was cleared) after a confirmation; the history row says who and why.
         CANCELLED = "cancelled", _("已撤销")
 
+    # The first (earliest) meeting asked for: what lists sort and filter by, and what the
+    # closed-year guard dates the request by. `meetings` holds every meeting covered (a whole
+    # session may be asked for at once); it always includes `meeting`.
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="leave_requests", verbose_name=_("会议")
+    )
+    meetings = models.ManyToManyField(
+        Meeting, related_name="leave_requests_covering", verbose_name=_("请假会议")
     )
     deputy = models.ForeignKey(
         Deputy, on_delete=models.CASCADE, related_name="leave_requests", verbose_name=_("代表")
@@ -178,7 +204,8 @@ class LeaveRequest(models.Model):
     sg_at = models.DateTimeField(_("秘书长审批时间"), null=True, blank=True)
     sg_comment = models.CharField(_("秘书长意见说明"), max_length=200, blank=True)
     filed_at = models.DateTimeField(_("备案时间"), null=True, blank=True)
-    history = HistoricalRecords()
+    # The covered meetings are part of each history row (a grid correction drops one).
+    history = HistoricalRecords(m2m_fields=[meetings])
 
     class Meta:
         verbose_name = _("请假申请")

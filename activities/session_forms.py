@@ -10,7 +10,6 @@ from deputies.models import Term
 from deputies.scopes import deputies_editable_by, user_scope
 
 from .models import Attendance, Meeting, Session, Speech
-from .session_selectors import leave_deputies
 
 REQUIRED = {"required": _("此项为必填项。")}
 
@@ -59,6 +58,38 @@ class SessionForm(forms.ModelForm):
         return data
 
 
+class CopySessionForm(SessionForm):
+    """新建大会（沿用上次结构）: term, name and opening date; the closing date and every
+    meeting's date follow from the shift of the opening date."""
+
+    class Meta(SessionForm.Meta):
+        fields = ["term", "name", "start_date"]
+
+    def __init__(self, *args, source, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+
+    def clean(self):
+        data = forms.ModelForm.clean(self)
+        start, term = data.get("start_date"), data.get("term")
+        if start:
+            self.instance.end_date = self.source.end_date + (start - self.source.start_date)
+            if start == self.source.start_date:
+                self.add_error("start_date", _("新大会的开幕日期须与原大会不同。"))
+        if term and start and not term.start_date <= start <= term.end_date:
+            self.add_error("start_date", _("开幕日期须在届次起止日期内。"))
+        if term and start and not term.start_date <= self.instance.end_date <= term.end_date:
+            self.add_error(
+                "start_date",
+                _("按原大会会期推算的闭幕日期（%(end)s）不在届次起止日期内。")
+                % {"end": self.instance.end_date},
+            )
+        name = data.get("name")
+        if term and name and Session.objects.filter(term=term, name=name).exists():
+            self.add_error("name", _("本届已有同名的大会。"))
+        return data
+
+
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
@@ -89,15 +120,19 @@ class MeetingForm(forms.ModelForm):
 
 
 class LeaveRequestForm(forms.Form):
-    deputy = forms.ModelChoiceField(
-        label=_("代表"),
+    """One request for one or several meetings of one session. The deputy and the session are
+    chosen first (a GET on the same page), so the meetings offered are exactly those on that
+    deputy's roll, from today on: a whole session is one "全选"."""
+
+    meetings = forms.ModelMultipleChoiceField(
+        label=_("请假会议"),
         queryset=None,
-        error_messages={**REQUIRED, "invalid_choice": _("请选择您可以代为请假的代表。")},
-    )
-    meeting = forms.ModelChoiceField(
-        label=_("会议"),
-        queryset=None,
-        error_messages={**REQUIRED, "invalid_choice": _("请选择一次大会会议。")},
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        error_messages={
+            "required": _("请至少选择一次会议。"),
+            "invalid_choice": _("所选会议不在可请假的会议中（已举行或不在该代表的应出席名单）。"),
+            "invalid_pk_value": _("请从列表中选择会议。"),
+        },
     )
     reason = forms.ChoiceField(
         label=_("请假事由"),
@@ -111,25 +146,34 @@ class LeaveRequestForm(forms.Form):
         error_messages=REQUIRED,
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, deputy=None, session=None, **kwargs):
         super().__init__(*args, **kwargs)
-        deputies = leave_deputies(user).select_related("delegation").order_by("term", "code")
-        self.fields["deputy"].queryset = deputies
-        self.fields["deputy"].label_from_instance = lambda d: f"{d.code} {d.name}（{d.delegation}）"
-        meetings = Meeting.objects.filter(session__isnull=False).select_related("delegation")
-        scope = user_scope(user)
-        if not (scope.roles - {"deputy"}):
-            # A deputy asks ahead of the meeting, for meetings of their own term and delegation.
-            meetings = meetings.filter(date__gte=timezone.localdate())
-        meetings = meetings.filter(term__in=deputies.values("term"))
-        if not scope.district_wide:
-            meetings = meetings.filter(
-                Q(delegation__isnull=True) | Q(delegation__in=deputies.values("delegation"))
-            )
-        self.fields["meeting"].queryset = meetings.order_by("-date", "name")
-        if deputies.count() == 1:
-            self.fields["deputy"].initial = deputies.first()
-            self.fields["deputy"].widget = forms.HiddenInput()
+        self.fields["meetings"].queryset = askable_meetings(deputy, session)
+        self.fields["meetings"].label_from_instance = lambda m: (
+            f"{m.date:%m月%d日} {m.name}（{m.get_kind_display()}）"
+        )
+
+
+def askable_meetings(deputy, session):
+    """Meetings of the session on the deputy's roll (term, own delegation's 代表团会议) held
+    today or later, in time order. Service periods are checked on submission."""
+    if deputy is None or session is None:
+        return Meeting.objects.none()
+    return (
+        session.meetings.filter(term_id=deputy.term_id, date__gte=timezone.localdate())
+        .filter(Q(delegation__isnull=True) | Q(delegation_id=deputy.delegation_id))
+        .select_related("delegation")
+        .in_time_order()
+    )
+
+
+def askable_sessions(deputy):
+    """Sessions of the deputy's term not yet over, the next one first."""
+    if deputy is None:
+        return Session.objects.none()
+    return Session.objects.filter(
+        term_id=deputy.term_id, end_date__gte=timezone.localdate()
+    ).order_by("start_date")
 
 
 class DecisionForm(forms.Form):

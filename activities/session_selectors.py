@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Delegation, Deputy, DeputyGroup, Role, ServicePeriod, Suspension
@@ -365,9 +365,11 @@ def attendance_grid(
 
 
 def _approved_leave_exists():
+    # The covered meetings (a request may cover a whole session), or the one meeting of a
+    # row written without the relation.
     return Exists(
         LeaveRequest.objects.filter(
-            meeting_id=OuterRef("meeting_id"),
+            Q(meetings=OuterRef("meeting_id")) | Q(meeting_id=OuterRef("meeting_id")),
             deputy_id=OuterRef("deputy_id"),
             status=LeaveRequest.Status.APPROVED,
         )
@@ -385,17 +387,65 @@ def grid_cell(meeting: Meeting, deputy: Deputy) -> Cell:
     return Cell(meeting.pk, UNMARKED) if expected_on(meeting, deputy) else Cell(None, None)
 
 
-def signin_sheet(user, meeting: Meeting) -> list[tuple[Delegation, list[Deputy]]]:
-    """The meeting's expected roll (and anyone already marked), grouped by delegation."""
+@dataclass
+class SheetLine:
+    deputy: Deputy
+    status: str  # "" unmarked, or an AttendanceStatus
+    reason: str = ""
+    approved_leave: bool = False
+
+    @property
+    def remark(self) -> str:
+        """备注: 请假 and its reason (approved leave says so), or 缺席 once marked."""
+        if self.status == AttendanceStatus.LEAVE:
+            reason = Attendance.LeaveReason(self.reason).label if self.reason else ""
+            word = _("请假（已批准）") if self.approved_leave else _("请假")
+            return f"{word}：{reason}" if reason else str(word)
+        if self.status == AttendanceStatus.ABSENT:
+            return str(_("缺席"))
+        return ""
+
+
+@dataclass
+class Sheet:
+    groups: list[tuple[Delegation, list[SheetLine]]]
+    expected: int  # 应到
+    present: int  # 实到 (marked 出席)
+    leave: int  # 请假
+    absent: int  # 缺席 (marked)
+    unmarked: int  # not yet marked (before or during the meeting)
+
+
+def signin_sheet(user, meeting: Meeting) -> Sheet:
+    """The meeting's expected roll (and anyone already marked), grouped by delegation, with
+    each deputy's mark (请假 from approved leave shows on the sheet, so nobody signs for it)."""
     visible = session_deputies(user)
     roll = {d.pk: d for d in expected_roll(meeting, visible)}
     marked = visible.filter(attendances__meeting=meeting).exclude(pk__in=roll.keys())
     for d in marked.select_related("delegation"):
         roll[d.pk] = d
+    marks = {
+        deputy_id: (status, reason, approved)
+        for deputy_id, status, reason, approved in Attendance.objects.filter(
+            meeting=meeting, deputy_id__in=roll.keys()
+        )
+        .annotate(approved=_approved_leave_exists())
+        .values_list("deputy_id", "status", "leave_reason", "approved")
+    }
     groups = defaultdict(list)
+    counts = defaultdict(int)
     for d in sorted(roll.values(), key=lambda d: (d.delegation.order, d.delegation.name, d.code)):
-        groups[d.delegation].append(d)
-    return list(groups.items())
+        line = SheetLine(d, *marks.get(d.pk, (UNMARKED, "", False)))
+        groups[d.delegation].append(line)
+        counts[line.status] += 1
+    return Sheet(
+        list(groups.items()),
+        expected=len(roll),
+        present=counts[AttendanceStatus.PRESENT],
+        leave=counts[AttendanceStatus.LEAVE],
+        absent=counts[AttendanceStatus.ABSENT],
+        unmarked=counts[UNMARKED],
+    )
 
 
 # --- leave requests -------------------------------------------------------------------------
@@ -437,6 +487,8 @@ def queue_count(user) -> int:
 def leave_list_qs(queryset: QuerySet) -> QuerySet:
     return queryset.select_related(
         "deputy__delegation", "meeting__session", "requested_by", "head_by", "sg_by"
+    ).prefetch_related(
+        Prefetch("meetings", queryset=Meeting.objects.in_time_order(), to_attr="covered")
     )
 
 

@@ -17,6 +17,8 @@ Decisions (see session_selectors for the roll):
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,12 +33,14 @@ from supervision import closing, notifications
 
 from .models import Attendance, AttendanceStatus, LeaveRequest, Meeting, Session, Speech
 from .session_selectors import (
+    KIND_ORDER,
     UNMARKED,
     expected_on,
     expected_roll,
     head_delegation_ids,
     is_secretary_general,
     leave_deputies,
+    leave_requests_visible_to,
 )
 
 # --- sessions and meetings ------------------------------------------------------------------
@@ -77,6 +81,46 @@ def save_session(session: Session) -> Session:
 
 
 @transaction.atomic
+def copy_session(source: Session, session: Session) -> Session:
+    """A new 大会 with the structure of `source`: every meeting (预备会议, 全体会议, each
+    delegation's 代表团会议) with the same name, kind and delegation, its date shifted by the
+    difference of the start dates; the closing date likewise. `session` carries the new
+    term, name and start date (checked by SessionForm). No attendance, leave or speech is
+    copied. Refused, with nothing saved, when a copied meeting would clash with one already
+    held under the same name and date in the term."""
+    shift = session.start_date - source.start_date
+    session.end_date = source.end_date + shift
+    session.save()
+    meetings = [
+        Meeting(
+            term_id=session.term_id,
+            session=session,
+            name=m.name,
+            kind=m.kind,
+            date=m.date + shift,
+            delegation_id=m.delegation_id,
+        )
+        for m in source.meetings.in_time_order()
+    ]
+    clashes = Meeting.objects.filter(
+        term_id=session.term_id,
+        name__in=[m.name for m in meetings],
+        date__in=[m.date for m in meetings],
+    )
+    taken = set(clashes.values_list("name", "date"))
+    clash = next((m for m in meetings if (m.name, m.date) in taken), None)
+    if clash is not None:
+        raise ValidationError(
+            _("本届在 %(date)s 已有名为“%(name)s”的会议，请换一个开幕日期。")
+            % {"date": clash.date, "name": clash.name}
+        )
+    for m in meetings:
+        check_meeting(m)
+        m.save()  # one by one: each gets its history row, like a meeting added by hand
+    return session
+
+
+@transaction.atomic
 def save_meeting(meeting: Meeting) -> Meeting:
     original = Meeting.objects.get(pk=meeting.pk) if meeting.pk else None
     meeting.term_id = meeting.session.term_id
@@ -108,15 +152,15 @@ class ApprovedLeaveError(ValidationError):
     """The mark is backed by an approved leave request: changing it needs a confirmation.
     The grid shows the message and re-sends the change with confirm_leave."""
 
-    def __init__(self, leave: LeaveRequest, status: str):
+    def __init__(self, leave: LeaveRequest, status: str, meeting: Meeting):
         self.leave = leave
         message = _(
             "%(deputy)s 在“%(meeting)s”（%(date)s）的请假申请已经代表团团长同意、大会秘书长"
             "批准。改为“%(new)s”将撤销该请假申请（记入请假申请的变更记录），确定修改吗？"
         ) % {
             "deputy": leave.deputy.name,
-            "meeting": leave.meeting.name,
-            "date": leave.meeting.date,
+            "meeting": meeting.name,
+            "date": meeting.date,
             "new": STATUS_WORDS[status],
         }
         super().__init__(message, code="approved_leave")
@@ -124,17 +168,38 @@ class ApprovedLeaveError(ValidationError):
 
 def approved_leave(meeting: Meeting, deputy, lock: bool = False) -> LeaveRequest | None:
     leaves = LeaveRequest.objects.select_related("deputy", "meeting").filter(
-        meeting=meeting, deputy=deputy, status=LeaveRequest.Status.APPROVED
+        Q(meetings=meeting) | Q(meeting=meeting),
+        deputy=deputy,
+        status=LeaveRequest.Status.APPROVED,
+    )
+    leaves = LeaveRequest.objects.filter(pk__in=leaves.values("pk")).select_related(
+        "deputy", "meeting"
     )
     return (leaves.select_for_update(of=("self",)) if lock else leaves).first()
 
 
-def _cancel_leave(user, leave: LeaveRequest, status: str) -> None:
-    leave.status = LeaveRequest.Status.CANCELLED
-    leave._change_reason = _("出席登记表改为“%(new)s”，已批准的请假撤销") % {
-        "new": STATUS_WORDS[status]
-    }
+def _cancel_leave(user, leave: LeaveRequest, meeting: Meeting, status: str) -> None:
+    """The grid overrides approved leave at one meeting. A request for that meeting alone is
+    cancelled (已撤销); one covering several stays approved for the others and drops this one
+    meeting, so the roll and the leave pages agree meeting by meeting."""
     leave._history_user = user
+    others = [pk for pk in covered_meeting_ids(leave) if pk != meeting.pk]
+    if not others:
+        leave.status = LeaveRequest.Status.CANCELLED
+        leave._change_reason = _("出席登记表改为“%(new)s”，已批准的请假撤销") % {
+            "new": STATUS_WORDS[status]
+        }
+    else:
+        # One history row (the save below, with the reason and the remaining meetings), not
+        # a second one from the relation's change.
+        leave.skip_history_when_saving = True
+        leave.meetings.set(others)
+        del leave.skip_history_when_saving
+        if leave.meeting_id == meeting.pk:
+            leave.meeting = Meeting.objects.in_time_order().filter(pk__in=others).first()
+        leave._change_reason = _(
+            "出席登记表将“%(meeting)s”（%(date)s）改为“%(new)s”，该会议的请假撤销"
+        ) % {"meeting": meeting.name, "date": meeting.date, "new": STATUS_WORDS[status]}
     leave.save()
 
 
@@ -163,8 +228,8 @@ def set_attendance(
     leave = approved_leave(meeting, deputy, lock=True)
     if leave is not None and status != AttendanceStatus.LEAVE:
         if not confirm_leave:
-            raise ApprovedLeaveError(leave, status)
-        _cancel_leave(user, leave, status)
+            raise ApprovedLeaveError(leave, status, meeting)
+        _cancel_leave(user, leave, meeting, status)
     if status == UNMARKED:
         if row is not None:
             row.delete()
@@ -206,35 +271,92 @@ def mark_unmarked_present(user, meeting: Meeting) -> int:
 # --- leave requests (Art. 5) ----------------------------------------------------------------
 
 
+OPEN_LEAVE = [
+    LeaveRequest.Status.PENDING_HEAD,
+    LeaveRequest.Status.PENDING_SG,
+    LeaveRequest.Status.APPROVED,
+]
+
+
 @transaction.atomic
-def request_leave(user, deputy, meeting: Meeting, reason: str, explanation: str) -> LeaveRequest:
+def request_leave(
+    user, deputy, meetings: Meeting | list[Meeting], reason: str, explanation: str
+) -> LeaveRequest:
+    """One request for one or several meetings (a whole session at once). Every meeting must
+    be today or later, on the deputy's roll, and not already covered by an open request;
+    otherwise nothing is saved and the message names the meeting."""
+    meetings = [meetings] if isinstance(meetings, Meeting) else list(meetings)
     if not leave_deputies(user).filter(pk=deputy.pk).exists():
         raise ValidationError(_("您无权为该代表提交请假申请。"))
+    if not meetings:
+        raise ValidationError({"meetings": _("请至少选择一次会议。")})
+    if len({m.session_id for m in meetings}) > 1 or meetings[0].session_id is None:
+        raise ValidationError({"meetings": _("一份请假申请只能包括同一次大会的会议。")})
     if reason not in Attendance.LeaveReason.values:
         raise ValidationError({"reason": _("请选择请假事由。")})
     if not explanation.strip():
         raise ValidationError({"explanation": _("请填写具体说明。")})
-    on_roll = meeting.attendances.filter(deputy=deputy).exists()
-    if not on_roll and not expected_on(meeting, deputy):
-        raise ValidationError({"meeting": _("该代表不在本次会议的应出席名单中，无需请假。")})
-    open_ = LeaveRequest.objects.filter(
-        deputy=deputy,
-        meeting=meeting,
-        status__in=[
-            LeaveRequest.Status.PENDING_HEAD,
-            LeaveRequest.Status.PENDING_SG,
-            LeaveRequest.Status.APPROVED,
-        ],
+    today = timezone.localdate()
+    marked = set(
+        Attendance.objects.filter(deputy=deputy, meeting__in=meetings).values_list(
+            "meeting_id", flat=True
+        )
     )
-    if open_.exists():
-        raise ValidationError({"meeting": _("该代表对本次会议已有待审批或已批准的请假申请。")})
-    return LeaveRequest.objects.create(
+    covered = set(
+        LeaveRequest.objects.filter(
+            deputy=deputy, status__in=OPEN_LEAVE, meetings__in=meetings
+        ).values_list("meetings", flat=True)
+    ) | set(
+        LeaveRequest.objects.filter(
+            deputy=deputy, status__in=OPEN_LEAVE, meeting__in=meetings
+        ).values_list("meeting_id", flat=True)
+    )
+    for m in meetings:
+        label = {"meeting": m.name, "date": m.date}
+        if m.date < today:
+            raise ValidationError(
+                {
+                    "meetings": _(
+                        "“%(meeting)s”（%(date)s）已经举行，不能再申请请假；"
+                        "会上已获批准的书面请假由工作人员在出席登记表中登记。"
+                    )
+                    % label
+                }
+            )
+        if m.pk not in marked and not expected_on(m, deputy):
+            raise ValidationError(
+                {
+                    "meetings": _("该代表不在“%(meeting)s”（%(date)s）的应出席名单中，无需请假。")
+                    % label
+                }
+            )
+        if m.pk in covered:
+            raise ValidationError(
+                {
+                    "meetings": _("该代表对“%(meeting)s”（%(date)s）已有待审批或已批准的请假申请。")
+                    % label
+                }
+            )
+    meetings.sort(key=lambda m: (m.date, KIND_ORDER.get(m.kind, 9), m.name, m.pk))
+    leave = LeaveRequest(
         deputy=deputy,
-        meeting=meeting,
+        meeting=meetings[0],
         reason=reason,
         explanation=explanation.strip(),
         requested_by=user,
     )
+    # One creation row in the history, holding the meetings: the save's and the relation's
+    # own rows are skipped, then post_save (only the history listens on this model) records
+    # it once the meetings are set.
+    leave.skip_history_when_saving = True
+    leave.save()
+    leave.meetings.set(meetings)
+    del leave.skip_history_when_saving
+    post_save.send(
+        LeaveRequest, instance=leave, created=True, raw=False, using=leave._state.db,
+        update_fields=None,
+    )  # fmt: skip
+    return leave
 
 
 @transaction.atomic
@@ -261,6 +383,9 @@ def _notify_leave(leave: LeaveRequest, decided_by: str, comment: str) -> None:
     either approver (the head's approval is only a step, not an outcome)."""
     meeting = leave.meeting
     what = _("%(m)s（%(d)s）") % {"m": meeting.name, "d": meeting.date.isoformat()}
+    covered = len(covered_meeting_ids(leave))
+    if covered > 1:  # a whole session's leave: say how many meetings it covers
+        what += _("等 %(n)s 次会议") % {"n": covered}
     approved = leave.status == LeaveRequest.Status.APPROVED
     if approved:
         subject = _("您的请假申请已批准：%(w)s") % {"w": what}
@@ -306,12 +431,49 @@ def sg_decide(user, leave: LeaveRequest, approve: bool, comment: str = "") -> Le
     leave.status = LeaveRequest.Status.APPROVED if approve else LeaveRequest.Status.REJECTED
     leave.save()
     if approve:
-        row = Attendance.objects.filter(meeting_id=leave.meeting_id, deputy_id=leave.deputy_id)
-        row = row.first() or Attendance(meeting_id=leave.meeting_id, deputy_id=leave.deputy_id)
-        row.status, row.leave_reason = AttendanceStatus.LEAVE, leave.reason
-        row.save()
+        # 请假 on every meeting the request covers (row by row: the history and the closed-year
+        # guard see each mark).
+        for meeting_id in covered_meeting_ids(leave):
+            row = Attendance.objects.filter(meeting_id=meeting_id, deputy_id=leave.deputy_id)
+            row = row.first() or Attendance(meeting_id=meeting_id, deputy_id=leave.deputy_id)
+            row.status, row.leave_reason = AttendanceStatus.LEAVE, leave.reason
+            row.save()
     _notify_leave(leave, display_user(user), comment.strip())
     return leave
+
+
+def approve_many(user, ids: list[int]) -> tuple[int, list[tuple[str, str]]]:
+    """Approve several requests at once (the queue's 批准所选): each is the head's step or the
+    secretary-general's, whichever it waits for, with that step's own checks. Each decision
+    is its own transaction; returns (number approved, [(deputy name, refusal)])."""
+    done, refused = 0, []
+    visible = leave_requests_visible_to(user, LeaveRequest.objects.filter(pk__in=ids))
+    found = {leave.pk: leave for leave in visible.select_related("deputy")}
+    for pk in ids:
+        leave = found.get(pk)
+        if leave is None:
+            refused.append((str(pk), _("申请不存在或不在您的权限范围内。")))
+            continue
+        # The step this user takes on it: the secretary-general's once the head has agreed,
+        # else the head's (whose checks then refuse a request past that step).
+        sg_step = is_secretary_general(user) and (
+            leave.status == LeaveRequest.Status.PENDING_SG or not head_delegation_ids(user)
+        )
+        decide = sg_decide if sg_step else head_decide
+        try:
+            decide(user, leave, True)
+        except ValidationError as exc:
+            refused.append((leave.deputy.name, "；".join(exc.messages)))
+        else:
+            done += 1
+    return done, refused
+
+
+def covered_meeting_ids(leave: LeaveRequest) -> list[int]:
+    """The meetings a request covers; a row without the relation (written before it, or by
+    a bulk writer) covers its one meeting."""
+    ids = list(leave.meetings.values_list("pk", flat=True))
+    return ids or [leave.meeting_id]
 
 
 # --- speeches (Art. 8) ----------------------------------------------------------------------

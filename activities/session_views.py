@@ -16,14 +16,22 @@ from django.views.decorators.http import require_POST
 from deputies.models import Term
 from deputies.scopes import records_editable_by
 from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
-from jdrenda.params import int_param, text_param
+from jdrenda.params import int_list_param, int_param, text_param
 from jdrenda.views import apply_errors, confirm_delete
 from supervision.closing import ClosedYearError, closed_years, is_office
 
 from . import session_selectors as sel
 from . import session_services as services
 from .models import Attendance, LeaveRequest, Meeting, Session, Speech
-from .session_forms import DecisionForm, LeaveRequestForm, MeetingForm, SessionForm, SpeechForm
+from .session_forms import (
+    CopySessionForm,
+    DecisionForm,
+    LeaveRequestForm,
+    MeetingForm,
+    SessionForm,
+    SpeechForm,
+    askable_sessions,
+)
 
 
 def _require(allowed: bool):
@@ -80,7 +88,7 @@ def session_detail(request, pk):
     _require(sel.can_view_sessions(request.user))
     session = get_object_or_404(Session.objects.select_related("term"), pk=pk)
     meetings = sel.meetings_visible_to(request.user, session.meetings.all())
-    meetings = meetings.select_related("delegation").order_by("date", "kind", "name")
+    meetings = meetings.select_related("delegation").in_time_order()
     return render(
         request,
         "activities/sessions/session_detail.html",
@@ -117,6 +125,28 @@ def session_create(request):
 @login_required
 def session_edit(request, pk):
     return _session_form(request, get_object_or_404(Session, pk=pk))
+
+
+@login_required
+def session_copy(request, pk):
+    """新建大会（沿用此次大会的会议结构）."""
+    _require(sel.can_manage_sessions(request.user))
+    source = get_object_or_404(Session, pk=pk)
+    form = CopySessionForm(_data(request), source=source, initial={"term": source.term_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.copy_session(source, form.instance)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已新建大会“%(name)s”，沿用“%(source)s”的 %(n)s 次会议，日期已顺延。")
+                % {"name": saved.name, "source": source.name, "n": saved.meetings.count()},
+            )
+            return redirect("activities:session_detail", saved.pk)
+    title = _("新建大会（沿用“%(name)s”的会议结构）") % {"name": source.name}
+    return render(request, "activities/sessions/form.html", {"form": form, "title": title})
 
 
 @login_required
@@ -187,11 +217,11 @@ def _visible_meeting(request, pk):
 def signin_sheet(request, pk):
     """签到表: the expected roll of one meeting, by delegation, with a signature column."""
     meeting = _visible_meeting(request, pk)
-    groups = sel.signin_sheet(request.user, meeting)
+    sheet = sel.signin_sheet(request.user, meeting)
     return render(
         request,
         "activities/sessions/signin_sheet.html",
-        {"meeting": meeting, "groups": groups, "total": sum(len(g[1]) for g in groups)},
+        {"meeting": meeting, "sheet": sheet, "groups": sheet.groups, "total": sheet.expected},
     )
 
 
@@ -246,9 +276,9 @@ def attendance_grid(request, pk):
             "closed_year": _closed_year_of(session),
             "can_correct_closed": is_office(request.user),
             "reasons": Attendance.LeaveReason.choices,
-            "meetings": sel.meetings_visible_to(request.user, session.meetings.all()).order_by(
-                "date", "name"
-            ),
+            "meetings": sel.meetings_visible_to(
+                request.user, session.meetings.all()
+            ).in_time_order(),
         },
     )
 
@@ -321,12 +351,13 @@ def _leave_filters(request, qs):
 
 
 def _leave_rows(qs):
-    for r in qs.iterator():
+    for r in qs.iterator(chunk_size=500):
+        covered = r.covered or [r.meeting]
         yield (
             r.deputy.code,
             r.deputy.name,
             r.deputy.delegation.name,
-            r.meeting.name,
+            "、".join(m.name for m in covered),
             r.meeting.date,
             r.get_reason_display(),
             r.explanation,
@@ -398,21 +429,57 @@ def leave_queue_count(request):
 
 @login_required
 def leave_create(request):
-    _require(sel.can_use_leave(request.user) and sel.leave_deputies(request.user).exists())
-    form = LeaveRequestForm(_data(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
+    """Ask leave for one deputy at several meetings of one session. Who and which session come
+    first (GET, kept in the query string the form posts to); then the session's meetings on
+    that deputy's roll from today on, as checkboxes with 全选."""
+    _require(sel.can_use_leave(request.user))
+    deputies = sel.leave_deputies(request.user).select_related("delegation")
+    _require(deputies.exists())
+    params = request.POST if request.method == "POST" else request.GET
+    deputy_id = int_param(request, "deputy", source=params) or int_param(request, "deputy")
+    deputy = deputies.filter(pk=deputy_id).first() if deputy_id else None
+    only_one = deputies.count() == 1
+    if deputy_id and deputy is None:
+        # Out of scope (another delegation's deputy, or another deputy's own request): said
+        # plainly, never silently replaced by the user's own deputy.
+        messages.error(request, _("请选择您可以代为请假的代表。"))
+    elif deputy is None and only_one:
+        deputy = deputies.first()
+    sessions = askable_sessions(deputy)
+    session_id = int_param(request, "session", source=params) or int_param(request, "session")
+    session = sessions.filter(pk=session_id).first() if session_id else sessions.first()
+    if deputy is not None and session_id and session is None:
+        messages.error(request, _("该大会已闭幕或不属于该代表的届次，不能再申请请假。"))
+    form = LeaveRequestForm(_data(request), deputy=deputy, session=session)
+    if request.method == "POST" and deputy is None:
+        if not deputy_id:
+            messages.error(request, _("请先选择您可以代为请假的代表。"))
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             leave = services.request_leave(
-                request.user, data["deputy"], data["meeting"], data["reason"], data["explanation"]
+                request.user, deputy, list(data["meetings"]), data["reason"], data["explanation"]
             )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("请假申请已提交，等待代表团团长审核。"))
+            messages.success(
+                request,
+                _("请假申请已提交（%(n)s 次会议），等待代表团团长审核。")
+                % {"n": len(data["meetings"])},
+            )
             return redirect("activities:leave_detail", leave.pk)
     return render(
-        request, "activities/sessions/form.html", {"form": form, "title": _("提交请假申请")}
+        request,
+        "activities/sessions/leave_form.html",
+        {
+            "form": form,
+            "title": _("提交请假申请"),
+            "deputy": deputy,
+            "deputies": None if only_one else deputies.order_by("term", "code"),
+            "session": session,
+            "sessions": sessions,
+        },
     )
 
 
@@ -432,17 +499,31 @@ def leave_detail(request, pk):
     can_sg = leave.status == LeaveRequest.Status.PENDING_SG and sel.is_secretary_general(
         request.user
     )
+    covered = leave.meetings.select_related("session").in_time_order() or [leave.meeting]
     return render(
         request,
         "activities/sessions/leave_detail.html",
         {
             "leave": leave,
+            "covered": covered,
             "can_head": can_head,
             "can_sg": can_sg,
             "form": DecisionForm() if can_head or can_sg else None,
             "history": leave.history.select_related("history_user").order_by("history_date"),
         },
     )
+
+
+def _next_in_queue(request, after: LeaveRequest | None = None):
+    """Where a decision leads: the next request waiting for this user (oldest first), or
+    the emptied queue."""
+    waiting = sel.queue_for(request.user).order_by("requested_at", "pk")
+    if after is not None:
+        waiting = waiting.exclude(pk=after.pk)
+    following = waiting.first()
+    if following is None:
+        return redirect("activities:leave_queue")
+    return redirect("activities:leave_detail", following.pk)
 
 
 def _decide(request, pk, decide):
@@ -456,7 +537,11 @@ def _decide(request, pk, decide):
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         else:
-            messages.success(request, _("审批意见已记录。"))
+            messages.success(
+                request,
+                _("已记录对 %(deputy)s 的请假申请的审批意见。") % {"deputy": leave.deputy.name},
+            )
+            return _next_in_queue(request, leave)
     return redirect("activities:leave_detail", leave.pk)
 
 
@@ -472,6 +557,25 @@ def leave_head(request, pk):
 def leave_sg(request, pk):
     _require(sel.is_secretary_general(request.user))
     return _decide(request, pk, services.sg_decide)
+
+
+@login_required
+@require_POST
+def leave_queue_approve(request):
+    """批准所选: approve the checked requests of the queue, each checked again on the server
+    (the user's scope and role, and its state) by the same decision functions; one refused
+    does not stop the others, and the messages say which."""
+    _require(sel.is_head(request.user) or sel.is_secretary_general(request.user))
+    ids = int_list_param(request, "ids", source=request.POST)
+    if not ids:
+        messages.error(request, _("请先勾选要批准的申请。"))
+        return redirect("activities:leave_queue")
+    done, refused = services.approve_many(request.user, ids)
+    if done:
+        messages.success(request, _("已批准 %(n)s 份请假申请。") % {"n": done})
+    for name, reason in refused:
+        messages.error(request, _("%(deputy)s：%(reason)s") % {"deputy": name, "reason": reason})
+    return redirect("activities:leave_queue")
 
 
 # --- speeches -------------------------------------------------------------------------------

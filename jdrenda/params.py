@@ -59,6 +59,19 @@ def int_param(request, key, *, source=None, minimum=1, maximum=MAX_ID, default=N
     return default
 
 
+def int_list_param(request, key, *, source=None, maximum=MAX_ID) -> list[int]:
+    """Every valid id given under `key` (checkboxes); invalid ones are named and left out."""
+    data = request.GET if source is None else source
+    ids = []
+    for value in data.getlist(key):
+        raw = clean_text(value)
+        if _INTEGER.fullmatch(raw) and 1 <= int(raw) <= maximum:
+            ids.append(int(raw))
+        elif raw:
+            note_invalid(request, key)
+    return ids
+
+
 def year_param(request, key="year", *, source=None, default=None):
     """A year within 2000–2100 or `default`."""
     return int_param(

@@ -69,6 +69,9 @@ NATURAL = {
     "deputies.Constituent": ["deputy", "name", "phone"],
     "activities.Communication": ["deputy", "date", "method"],
     "activities.Participation": ["activity", "deputy"],
+    # Reached through LeaveRequest.meetings' table (the demo writes each request's one
+    # meeting in `meeting`; see activities.session_services.covered_meeting_ids).
+    "activities.LeaveRequest": ["deputy", "meeting"],
     "supervision.SelfReport": ["deputy", "kind", "date", "title"],
     "proposals.Proposal": ["number"],
     "proposals.HandlingUnit": ["name"],

@@ -19,7 +19,11 @@ def test_click_on_approved_leave_asks_and_confirmation_cancels_the_request(
 
     world = held
     zhang = world.deputies_a[0]
-    leave = services.request_leave(world.deputy_user, zhang, world.plenary, "illness", "住院")
+    # Asked before the meeting (a held meeting can no longer be asked for), then approved.
+    leave = LeaveRequest.objects.create(
+        deputy=zhang, meeting=world.plenary, reason="illness", explanation="住院"
+    )
+    leave.meetings.add(world.plenary)
     services.head_decide(world.head_a, leave, True)
     services.sg_decide(world.sg, leave, True)
 

@@ -1,7 +1,7 @@
 """Every change to a counted record is in the history with who and when (issue 7.4), and a
 deputy's history page lists them, newest first, with the diffs and reasons."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -49,8 +49,11 @@ def _writes(w):
                     kind="plenary", date=date(2026, 1, 7))),
         "Attendance": lambda: session_services.set_attendance(
             office, w.meeting2026, d, "leave", "illness"),
+        # Leave is asked ahead of the meeting (a held one is refused): a meeting next week.
         "LeaveRequest": lambda: session_services.request_leave(
-            w.deputy_user, d, w.meeting2026, "illness", "住院"),
+            w.deputy_user, d, Meeting.objects.create(
+                term=w.term, session=w.session2026, name="下周全体会议", kind="plenary",
+                date=timezone.localdate() + timedelta(days=7)), "illness", "住院"),
         "Speech": lambda: session_services.save_speech(office, Speech(
             deputy=d, topic="交通", meeting=Meeting.objects.create(
                 term=w.term, session=w.session2026, name="南翔代表团会议", kind="delegation",
