@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Delegation, Deputy, Term
+from jdrenda.widgets import DeputySelect, DeputySelectMultiple
 
 from . import services
 from .models import HandlingUnit, Proposal, ProposalEvaluation, Satisfaction
@@ -16,8 +17,8 @@ class ProposalForm(forms.ModelForm):
         label=_("附议代表"),
         queryset=Deputy.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("按住 Ctrl 键可多选。"),
+        widget=DeputySelectMultiple(),
+        help_text=_("输入姓名、代表编号或拼音首字母查找，可选多名（无脚本时按住 Ctrl 键多选）。"),
     )
 
     class Meta:
@@ -25,6 +26,7 @@ class ProposalForm(forms.ModelForm):
         fields = ["term", "number", "kind", "title", "submitted_date", "lead", "handling_units"]
         widgets = {
             "submitted_date": DATE,
+            "lead": DeputySelect(),
             "handling_units": forms.SelectMultiple(attrs={"size": 6}),
         }
 
