@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Delegation, Deputy, DeputyGroup, Organiser, Term
+from jdrenda.widgets import DeputyCodeInput, DeputySelect
 
 from .models import (
     Activity,
@@ -70,7 +71,7 @@ class DeputyCodeField(forms.CharField):
 
 
 class ParticipantForm(forms.Form):
-    deputy = DeputyCodeField()
+    deputy = DeputyCodeField(widget=DeputyCodeInput())
     status = forms.ChoiceField(
         label=_("参加情况"), choices=AttendanceStatus.choices, initial=AttendanceStatus.PRESENT
     )
@@ -151,7 +152,9 @@ class ActivityFilterForm(forms.Form):
 
 
 class CommunicationForm(forms.Form):
-    deputy = forms.ModelChoiceField(label=_("代表"), queryset=Deputy.objects.none())
+    deputy = forms.ModelChoiceField(
+        label=_("代表"), queryset=Deputy.objects.none(), widget=DeputySelect()
+    )
     date = forms.DateField(label=_("日期"), widget=DATE)
     method = forms.ChoiceField(label=_("联系方式"), choices=ContactMethod.choices)
     constituents = forms.ModelMultipleChoiceField(
@@ -189,8 +192,12 @@ class CommunicationEditForm(forms.Form):
 
 
 class LiaisonForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("常委会组成人员"), queryset=Deputy.objects.none())
-    deputy = forms.ModelChoiceField(label=_("联系的代表"), queryset=Deputy.objects.none())
+    member = forms.ModelChoiceField(
+        label=_("常委会组成人员"), queryset=Deputy.objects.none(), widget=DeputySelect()
+    )
+    deputy = forms.ModelChoiceField(
+        label=_("联系的代表"), queryset=Deputy.objects.none(), widget=DeputySelect()
+    )
     date = forms.DateField(label=_("日期"), widget=DATE)
     method = forms.ChoiceField(label=_("联系方式"), choices=ContactMethod.choices)
     content = forms.CharField(

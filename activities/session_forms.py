@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Term
 from deputies.scopes import deputies_editable_by, user_scope
+from jdrenda.widgets import DeputySelect
 
 from .models import Attendance, Meeting, Session, Speech
 from .session_selectors import leave_deputies
@@ -92,6 +93,7 @@ class LeaveRequestForm(forms.Form):
     deputy = forms.ModelChoiceField(
         label=_("代表"),
         queryset=None,
+        widget=DeputySelect(),
         error_messages={**REQUIRED, "invalid_choice": _("请选择您可以代为请假的代表。")},
     )
     meeting = forms.ModelChoiceField(

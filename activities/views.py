@@ -253,6 +253,8 @@ def activity_detail(request, pk):
     if editable:
         visible_in_term = deputies_visible_to(request.user).filter(term=activity.term_id)
         context["add_form"] = forms.ParticipantForm()
+        # The picker searches the deputies of the activity's term (the form checks it again).
+        context["add_form"].fields["deputy"].widget.attrs["data-picker-term"] = activity.term_id
         context["bulk_form"] = forms.BulkParticipantForm(
             groups=DeputyGroup.objects.filter(
                 term=activity.term_id, pk__in=visible_in_term.values("group_id")
