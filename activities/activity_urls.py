@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/delete/", views.activity_delete, name="activity_delete"),
     path("<int:pk>/participants/add/", views.participant_add, name="participant_add"),
     path("<int:pk>/participants/bulk/", views.participant_bulk, name="participant_bulk"),
+    path("<int:pk>/participants/set-all/", views.participant_set_all, name="participant_set_all"),
     path("<int:pk>/signin/<str:token>/", views.signin, name="signin"),
     path("participations/<int:pk>/", views.participation_update, name="participation_update"),
     path(

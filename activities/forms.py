@@ -11,6 +11,7 @@ from .models import (
     ActivityType,
     AttendanceStatus,
     ContactMethod,
+    ParticipationStatus,
     PublicOpinion,
 )
 
@@ -73,7 +74,7 @@ class DeputyCodeField(forms.CharField):
 class ParticipantForm(forms.Form):
     deputy = DeputyCodeField(widget=DeputyCodeInput())
     status = forms.ChoiceField(
-        label=_("参加情况"), choices=AttendanceStatus.choices, initial=AttendanceStatus.PRESENT
+        label=_("参加情况"), choices=ParticipationStatus.choices, initial=AttendanceStatus.PRESENT
     )
     reception_notes = forms.CharField(
         label=_("接待情况"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -119,9 +120,19 @@ class BulkParticipantForm(forms.Form):
 
 
 class ParticipationForm(forms.Form):
-    status = forms.ChoiceField(label=_("参加情况"), choices=AttendanceStatus.choices)
-    reception_notes = forms.CharField(label=_("接待情况"), required=False)
+    status = forms.ChoiceField(label=_("参加情况"), choices=ParticipationStatus.choices)
+    reception_notes = forms.CharField(
+        label=_("接待情况"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     no_visitors = forms.BooleanField(label=_("无来访"), required=False)
+
+
+class SetAllStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("全部设为"),
+        choices=ParticipationStatus.choices,
+        error_messages={"invalid_choice": _("请选择参加情况。"), "required": _("请选择参加情况。")},
+    )
 
 
 class ReceptionForm(forms.Form):
