@@ -64,6 +64,7 @@ READ_ONLY = {
     "home",
     "healthz",
     "deputies:list",
+    "deputies:pick",
     "deputies:mine",
     "deputies:detail",
     "deputies:history",
@@ -169,6 +170,7 @@ ARGS.update(
         "activities:activity_delete": pk("activity"),
         "activities:participant_add": pk("activity"),
         "activities:participant_bulk": pk("activity"),
+        "activities:participant_set_all": pk("activity"),
         "activities:signin": lambda world: {
             "pk": world["activity"].pk,
             "token": world["signin_token"],
@@ -234,6 +236,7 @@ def outcome(response):
 EXPECTED = {
     "home": (200, {"deputy": 302, "other_deputy": 302, "group_leader": 302}),
     "deputies:list": (200, {}),
+    "deputies:pick": (200, {}),  # JSON scoped to each role: tests/pickers/
     "deputies:mine": (404, {"deputy": 200, "other_deputy": 200, "group_leader": 200}),
     "deputies:create": (404, {"other_town": 200, "office": 200}),
     "deputies:detail": (200, {"other_deputy": 404, "other_town": 404}),
@@ -299,6 +302,7 @@ EXPECTED = {
     "activities:activity_delete": (404, {"office": 200}),
     "activities:participant_add": (404, {"office": 302}),
     "activities:participant_bulk": (404, {"office": 302}),
+    "activities:participant_set_all": (404, {"office": 302}),
     "activities:signin": (200, {}),
     "activities:participation_update": (404, {"office": 302}),
     "activities:participation_delete": (404, {"office": 200}),
@@ -458,6 +462,7 @@ WRITERS = {
     "activities:activity_delete": {"office"},
     "activities:participant_add": {"office"},
     "activities:participant_bulk": {"office"},
+    "activities:participant_set_all": {"office"},
     "activities:signin": set(),
     "activities:participation_update": {"office"},
     "activities:participation_delete": {"office"},
