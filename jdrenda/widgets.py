@@ -7,7 +7,7 @@ from django import forms
 from django.urls import reverse_lazy
 
 PICKER_MEDIA = forms.Media(
-    css={"all": ["vendor/tom-select/css/tom-select.bootstrap5.min.css"]},
+    css={"all": ["vendor/tom-select/css/tom-select.bootstrap5.min.css", "css/pickers.css"]},
     js=["vendor/tom-select/js/tom-select.complete.min.js", "js/pickers.js"],
 )
 
@@ -49,17 +49,6 @@ class DeputyCodeInput(forms.TextInput):
 
     def __init__(self, scope="visible", attrs=None):
         super().__init__(attrs=_picker_attrs(scope, attrs, value="code"))
-
-    @property
-    def media(self):
-        return PICKER_MEDIA
-
-
-class LocalSelectMultiple(forms.SelectMultiple):
-    """Several of the options on the page (e.g. a deputy's constituents), searched locally."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"data-picker": "local", "size": 8, **(attrs or {})})
 
     @property
     def media(self):
