@@ -51,13 +51,6 @@
     if (multiple && settings.plugins.indexOf("remove_button") >= 0) {
       settings.plugins = { remove_button: { title: "移除" } };
     }
-    // A <select> offers only its own options (the form's scoped queryset): found deputies
-    // outside it are dropped, so the widget never proposes what the form would refuse.
-    var allowed = null;
-    if (!isInput) {
-      allowed = {};
-      Array.prototype.forEach.call(el.options, function (o) { allowed[o.value] = true; });
-    }
     if (url) {
       settings.shouldLoad = function (query) { return query.length > 0; };
       settings.load = function (query, callback) {
@@ -66,9 +59,7 @@
         if (term) params.set("term", term);
         fetch(url + "?" + params.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
-          .then(function (data) {
-            callback(allowed ? data.results.filter(function (r) { return allowed[String(r.value)]; }) : data.results);
-          })
+          .then(function (data) { callback(data.results); })
           .catch(function () { callback(); });
       };
     }
