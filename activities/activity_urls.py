@@ -21,6 +21,7 @@ urlpatterns = [
         attachment_views.attachment_delete,
         name="attachment_delete",
     ),
+    path("<int:pk>/participants/set-all/", views.participant_set_all, name="participant_set_all"),
     path("<int:pk>/signin/<str:token>/", views.signin, name="signin"),
     path("participations/<int:pk>/", views.participation_update, name="participation_update"),
     path(

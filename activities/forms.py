@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Delegation, Deputy, DeputyGroup, Organiser, Term
 from jdrenda.params import ModelIdsField
+from jdrenda.widgets import DeputyCodeInput, DeputySelect
 
 from .models import (
     Activity,
     ActivityType,
     AttendanceStatus,
     ContactMethod,
+    ParticipationStatus,
     PublicOpinion,
 )
 
@@ -74,9 +76,9 @@ class DeputyCodeField(forms.CharField):
 
 
 class ParticipantForm(forms.Form):
-    deputy = DeputyCodeField()
+    deputy = DeputyCodeField(widget=DeputyCodeInput())
     status = forms.ChoiceField(
-        label=_("参加情况"), choices=AttendanceStatus.choices, initial=AttendanceStatus.PRESENT
+        label=_("参加情况"), choices=ParticipationStatus.choices, initial=AttendanceStatus.PRESENT
     )
     reception_notes = forms.CharField(
         label=_("接待情况"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -122,9 +124,19 @@ class BulkParticipantForm(forms.Form):
 
 
 class ParticipationForm(forms.Form):
-    status = forms.ChoiceField(label=_("参加情况"), choices=AttendanceStatus.choices)
-    reception_notes = forms.CharField(label=_("接待情况"), required=False)
+    status = forms.ChoiceField(label=_("参加情况"), choices=ParticipationStatus.choices)
+    reception_notes = forms.CharField(
+        label=_("接待情况"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     no_visitors = forms.BooleanField(label=_("无来访"), required=False)
+
+
+class SetAllStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("全部设为"),
+        choices=ParticipationStatus.choices,
+        error_messages={"invalid_choice": _("请选择参加情况。"), "required": _("请选择参加情况。")},
+    )
 
 
 class ReceptionForm(forms.Form):
@@ -155,7 +167,9 @@ class ActivityFilterForm(forms.Form):
 
 
 class CommunicationForm(forms.Form):
-    deputy = forms.ModelChoiceField(label=_("代表"), queryset=Deputy.objects.none())
+    deputy = forms.ModelChoiceField(
+        label=_("代表"), queryset=Deputy.objects.none(), widget=DeputySelect()
+    )
     date = forms.DateField(label=_("日期"), widget=DATE)
     method = forms.ChoiceField(label=_("联系方式"), choices=ContactMethod.choices)
     constituents = ModelIdsField(
@@ -193,8 +207,12 @@ class CommunicationEditForm(forms.Form):
 
 
 class LiaisonForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("常委会组成人员"), queryset=Deputy.objects.none())
-    deputy = forms.ModelChoiceField(label=_("联系的代表"), queryset=Deputy.objects.none())
+    member = forms.ModelChoiceField(
+        label=_("常委会组成人员"), queryset=Deputy.objects.none(), widget=DeputySelect()
+    )
+    deputy = forms.ModelChoiceField(
+        label=_("联系的代表"), queryset=Deputy.objects.none(), widget=DeputySelect()
+    )
     date = forms.DateField(label=_("日期"), widget=DATE)
     method = forms.ChoiceField(label=_("联系方式"), choices=ContactMethod.choices)
     content = forms.CharField(

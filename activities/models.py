@@ -18,6 +18,16 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", _("缺席")
 
 
+class ParticipationStatus(models.TextChoices):
+    """An activity's roll: the meeting statuses plus 受邀 (invited, not yet held or recorded).
+    Only 出席 counts toward the rules."""
+
+    PRESENT = "present", _("出席")
+    LEAVE = "leave", _("请假")
+    ABSENT = "absent", _("缺席")
+    INVITED = "invited", _("受邀")
+
+
 class Session(models.Model):
     """区人民代表大会会议, e.g. 七届人大五次会议."""
 
@@ -353,8 +363,8 @@ class Participation(models.Model):
     status = models.CharField(
         _("参加情况"),
         max_length=10,
-        choices=AttendanceStatus.choices,
-        default=AttendanceStatus.PRESENT,
+        choices=ParticipationStatus.choices,
+        default=ParticipationStatus.PRESENT,
     )
     signed_in_at = models.DateTimeField(_("扫码签到时间"), null=True, blank=True)
     # For 家站点接待: what was received, or an explicit 无来访; a sign-in alone is not a reception.

@@ -24,6 +24,7 @@ from .models import (
     Communication,
     LiaisonCommunication,
     Participation,
+    ParticipationStatus,
     PublicOpinion,
 )
 
@@ -185,13 +186,56 @@ def notify_added(activity: Activity, user_ids) -> None:
     notifications.notify(added_outcome(activity, pk) for pk in user_ids)
 
 
+def bulk_status(activity: Activity, today=None) -> str:
+    """What a bulk add records: 受邀 until the activity's date has passed (no attendance is
+    claimed before it happens); then 出席, except a reception, which needs notes per deputy
+    and so records 缺席 until each reception is filled in."""
+    today = today or timezone.localdate()
+    if activity.date >= today:
+        return ParticipationStatus.INVITED
+    return AttendanceStatus.ABSENT if is_reception(activity) else AttendanceStatus.PRESENT
+
+
 @transaction.atomic
-def add_participants_bulk(activity: Activity, deputies, status: str = AttendanceStatus.PRESENT):
+def set_all_statuses(activity: Activity, status: str, today=None) -> tuple[int, int]:
+    """全部设为…: give every deputy on the roll the same status. Returns (changed, skipped).
+
+    出席/缺席 are refused before the activity's date has passed. On a reception, 出席 is set
+    only where what was received or 无来访 is recorded; the others are skipped and counted.
+    """
+    today = today or timezone.localdate()
+    if status not in ParticipationStatus.values:
+        raise ValidationError(_("请选择参加情况。"))
+    if activity.date >= today and status in (AttendanceStatus.PRESENT, AttendanceStatus.ABSENT):
+        raise ValidationError(
+            _("活动日期（%(date)s）尚未过去，不能全部设为出席或缺席。") % {"date": activity.date}
+        )
+    changed = skipped = 0
+    for participation in activity.participations.select_for_update().order_by("pk"):
+        if participation.status == status:
+            continue
+        try:
+            check_reception(
+                activity, status, participation.reception_notes, participation.no_visitors
+            )
+        except ValidationError:
+            skipped += 1
+            continue
+        participation.status = status
+        participation.save(update_fields=["status"])
+        changed += 1
+    return changed, skipped
+
+
+@transaction.atomic
+def add_participants_bulk(activity: Activity, deputies, status: str | None = None):
     """Add a whole group or delegation: those in office on the day and not yet on the roll.
 
-    Returns (added, skipped_already_on_roll, skipped_not_in_office) counts. A reception needs
-    notes per deputy, so a bulk add there records 缺席 until each reception is filled in.
+    Returns (added, skipped_already_on_roll, skipped_not_in_office) counts. The status is
+    bulk_status() unless given.
     """
+    if status is None:
+        status = bulk_status(activity)
     if is_reception(activity) and status == AttendanceStatus.PRESENT:
         status = AttendanceStatus.ABSENT
     candidates = deputies.filter(term_id=activity.term_id)

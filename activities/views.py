@@ -40,6 +40,7 @@ from .models import (
     ContactMethod,
     LiaisonCommunication,
     Participation,
+    ParticipationStatus,
     PublicOpinion,
 )
 
@@ -252,11 +253,18 @@ def activity_detail(request, pk):
         "participations": participations,
         "is_reception": services.is_reception(activity),
         "window_open": services.signin_window_open(activity),
-        "statuses": AttendanceStatus.choices,
+        "statuses": ParticipationStatus.choices,
         "attachment_limit": attachments.max_bytes(),
     }
     if editable:
-        context["add_form"] = forms.ParticipantForm()
+        # No attendance is claimed before the activity has happened: a new name is 受邀.
+        not_yet = activity.date >= timezone.localdate()
+        context["add_form"] = forms.ParticipantForm(
+            initial={"status": ParticipationStatus.INVITED} if not_yet else None
+        )
+        context["set_all_form"] = forms.SetAllStatusForm()
+        # The picker searches the deputies of the activity's term (the form checks it again).
+        context["add_form"].fields["deputy"].widget.attrs["data-picker-term"] = activity.term_id
         context["bulk_form"] = _bulk_form(request, activity)
         if activity.signin_opens_at:
             context["signin_url"], context["qr_svg"] = _qr_svg(request, activity)
@@ -328,6 +336,35 @@ def participant_bulk(request, pk):
     else:
         for errors in form.errors.values():
             messages.error(request, "；".join(errors))
+    return redirect("activities:activity_detail", pk)
+
+
+@_any_role
+def participant_set_all(request, pk):
+    """全部设为…: POST asks for confirmation first (it overwrites every row), then sets."""
+    activity = _editable_activity(request, pk)
+    if request.method != "POST":
+        return redirect("activities:activity_detail", pk)
+    form = forms.SetAllStatusForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, "；".join(errors))
+        return redirect("activities:activity_detail", pk)
+    status = form.cleaned_data["status"]
+    label = ParticipationStatus(status).label
+    if request.POST.get("confirm") != "1":
+        context = {"activity": activity, "status": status, "label": label,
+                   "count": activity.participations.count()}  # fmt: skip
+        return render(request, "activities/set_all_confirm.html", context)
+    try:
+        changed, skipped = services.set_all_statuses(activity, status)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        text = _("已将 %(n)s 名代表设为%(s)s。") % {"n": changed, "s": label}
+        if skipped:
+            text += _("%(k)s 名家站点接待未填写接待情况或“无来访”，未设为出席。") % {"k": skipped}
+        messages.success(request, text)
     return redirect("activities:activity_detail", pk)
 
 

@@ -4,6 +4,8 @@ the views call after is_valid(); jdrenda.views.apply_errors puts its messages on
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jdrenda.widgets import DeputySelect
+
 from .models import (
     Constituent,
     Delegation,
@@ -143,7 +145,9 @@ class ConstituentForm(forms.ModelForm):
 
 
 class LiaisonForm(forms.Form):
-    deputy = forms.ModelChoiceField(label=_("联系代表"), queryset=Deputy.objects.none())
+    deputy = forms.ModelChoiceField(
+        label=_("联系代表"), queryset=Deputy.objects.none(), widget=DeputySelect()
+    )
 
     def __init__(self, *args, member: Deputy, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from jdrenda.params import choice_param, int_param, text_param, year_param
 
 from .models import Deputy, LiaisonAssignment, Suspension, Termination
-from .scopes import deputies_visible_to
+from .scopes import deputies_editable_by, deputies_visible_to
 
 STATUS_ACTIVE, STATUS_SUSPENDED, STATUS_TERMINATED = "active", "suspended", "terminated"
 STATUS_CHOICES = [
@@ -154,3 +154,25 @@ def liaison_of(member: Deputy):
     return LiaisonAssignment.objects.filter(member=member).select_related(
         "deputy", "deputy__delegation"
     )
+
+
+PICK_LIMIT = 20
+PICK_QUERY_MAX = 50
+
+
+def pick_deputies(user, q: str, scope: str = "visible", term: str = "", limit: int = PICK_LIMIT):
+    """Deputies for a searchable picker: name, 代表编号 or 拼音首字母, within the user's scope.
+
+    The same matching as the deputy list; one query, at most `limit` rows. The form that
+    receives the choice validates it against its own scoped queryset again.
+    """
+    scoped = deputies_editable_by if scope == "editable" else deputies_visible_to
+    qs = scoped(user).select_related("delegation").order_by("code", "pk")
+    q = (q or "").replace("\x00", "").strip()[:PICK_QUERY_MAX]
+    if q:
+        qs = qs.filter(
+            Q(name__icontains=q) | Q(code__icontains=q) | Q(name_initials__startswith=q.lower())
+        )
+    if term.isdigit() and len(term) < 10:
+        qs = qs.filter(term_id=int(term))
+    return list(qs[:limit])

@@ -5,6 +5,7 @@ from . import history, views
 app_name = "deputies"
 urlpatterns = [
     path("", views.deputy_list, name="list"),
+    path("pick/", views.deputy_pick, name="pick"),
     path("mine/", views.my_file, name="mine"),
     path("mine/history/", history.my_history, name="my_history"),
     path("new/", views.deputy_create, name="create"),

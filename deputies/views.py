@@ -521,6 +521,29 @@ def constituent_delete(request, pk):
 
 
 @login_required
+def deputy_pick(request):
+    """JSON for the searchable deputy pickers (static/js/pickers.js): `q` matches name, code
+    or 拼音首字母; `scope=editable` narrows to the deputies the user may record for."""
+    found = selectors.pick_deputies(
+        request.user,
+        request.GET.get("q", ""),
+        scope=request.GET.get("scope", "visible"),
+        term=request.GET.get("term", ""),
+    )
+    results = [
+        {
+            "value": d.pk,
+            "code": d.code,
+            "text": f"{d.name}（{d.code}）",
+            "delegation": str(d.delegation or ""),
+            "search": f"{d.name} {d.code} {d.name_initials}",
+        }
+        for d in found
+    ]
+    return JsonResponse({"results": results})
+
+
+@login_required
 def liaison_create(request, pk):
     member = _editable(request, pk)
     if not member.is_sc_member:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Delegation, Deputy, Term
 from jdrenda.params import ModelIdsField
+from jdrenda.widgets import DeputySelect, DeputySelectMultiple
 
 from . import services
 from .models import Assignment, HandlingUnit, Proposal, ProposalEvaluation, Satisfaction
@@ -17,8 +18,8 @@ class ProposalForm(forms.ModelForm):
         label=_("附议代表"),
         queryset=Deputy.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("按住 Ctrl 键可多选。"),
+        widget=DeputySelectMultiple(),
+        help_text=_("输入姓名、代表编号或拼音首字母查找，可选多名（无脚本时按住 Ctrl 键多选）。"),
     )
     lead_units = ModelIdsField(
         label=_("主办单位"),
@@ -37,7 +38,11 @@ class ProposalForm(forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["term", "number", "kind", "title", "content", "submitted_date", "lead"]
-        widgets = {"submitted_date": DATE, "content": forms.Textarea(attrs={"rows": 8})}
+        widgets = {
+            "submitted_date": DATE,
+            "content": forms.Textarea(attrs={"rows": 8}),
+            "lead": DeputySelect(),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deputies.forms import DateInput
 from deputies.models import Deputy
+from jdrenda.widgets import DeputySelect
 from proposals.models import Proposal
 
 from .models import Award, ConstituencyReport, GroupAnnualReport, Interview, ReportDraft
@@ -23,6 +24,7 @@ class _DeputyChoiceForm(forms.ModelForm):
             qs = deputies if deputies is not None else Deputy.objects.none()
             self.fields["deputy"].queryset = qs.select_related("delegation").order_by("code")
             self.fields["deputy"].label_from_instance = _deputy_label
+            self.fields["deputy"].widget = DeputySelect()
 
 
 class ConstituencyReportForm(_DeputyChoiceForm):
@@ -74,6 +76,7 @@ class AwardForm(forms.ModelForm):
             "-term__start_date", "code"
         )
         self.fields["deputy"].label_from_instance = _deputy_label
+        self.fields["deputy"].widget = DeputySelect()
         self.fields["proposal"].queryset = Proposal.objects.order_by("-submitted_date")
 
     def clean(self):

@@ -65,6 +65,7 @@ READ_ONLY = {
     "healthz",
     "favicon",
     "deputies:list",
+    "deputies:pick",
     "deputies:mine",
     "deputies:detail",
     "deputies:history",
@@ -176,6 +177,7 @@ ARGS.update(
         "activities:attachment_download": pk("attachment"),
         "activities:attachment_delete": pk("attachment"),
         "activities:participant_bulk": pk("activity"),
+        "activities:participant_set_all": pk("activity"),
         "activities:signin": lambda world: {
             "pk": world["activity"].pk,
             "token": world["signin_token"],
@@ -243,6 +245,7 @@ def outcome(response):
 EXPECTED = {
     "home": (200, {"deputy": 302, "other_deputy": 302, "group_leader": 302}),
     "deputies:list": (200, {}),
+    "deputies:pick": (200, {}),  # JSON scoped to each role: tests/pickers/
     "deputies:mine": (404, {"deputy": 200, "other_deputy": 200, "group_leader": 200}),
     "deputies:create": (404, {"other_town": 200, "office": 200}),
     "deputies:detail": (200, {"other_deputy": 404, "other_town": 404, "committee": 404}),
@@ -316,6 +319,7 @@ EXPECTED = {
     ),
     "activities:attachment_delete": (404, {"office": 200}),
     "activities:participant_bulk": (404, {"office": 302}),
+    "activities:participant_set_all": (404, {"office": 302}),
     "activities:signin": (200, {}),
     "activities:participation_update": (404, {"office": 302}),
     "activities:participation_delete": (404, {"office": 200}),
@@ -485,6 +489,7 @@ WRITERS = {
     "activities:attachment_upload": {"office"},
     "activities:attachment_delete": {"office"},
     "activities:participant_bulk": {"office"},
+    "activities:participant_set_all": {"office"},
     "activities:signin": set(),
     "activities:participation_update": {"office"},
     "activities:participation_delete": {"office"},
