@@ -363,7 +363,7 @@ EXPECTED = {
     "proposals:proposal_reply": (404, {"office": 302}),
     "proposals:proposal_evaluate": (404, {"deputy": 302}),
     "proposals:unit_reply": (405, {}),
-    "proposals:unit_letter": (200, {"other_deputy": 404, "other_town": 404}),
+    "proposals:unit_letter": (200, {"other_deputy": 404, "other_town": 404, "committee": 404}),
     "supervision:ledger_import": (403, {"other_town": 200, "office": 200}),
     "supervision:ledger_preview": (403, {"other_town": 404, "office": 404}),
     "supervision:ledger_issues": (403, {"other_town": 404, "office": 404}),
