@@ -51,7 +51,9 @@ def test_login_message_and_user_menu_name_the_person(people, client):
 
 
 @pytest.mark.django_db
-def test_reviewer_and_notification_name_the_reviewer(people, client_for):
+def test_reviewer_and_notification_name_the_reviewer(
+    people, client_for, django_capture_on_commit_callbacks
+):
     from supervision import self_reports
     from supervision.models import Notification, SelfReport
 
@@ -60,7 +62,8 @@ def test_reviewer_and_notification_name_the_reviewer(people, client_for):
         deputy=deputy, kind="communication", date=date(2024, 3, 1), method="visit",
         content="走访", submitted_by=deputy_user,
     )  # fmt: skip
-    self_reports.reject(leader_user, report, "缺少选民姓名")
+    with django_capture_on_commit_callbacks(execute=True):  # delivered once the write commits
+        self_reports.reject(leader_user, report, "缺少选民姓名")
     body = Notification.objects.get(recipient=deputy_user).body
     assert "审核人：莫云云（组长）" in body
     page = client_for(leader_user).get(reverse("supervision:review_list"), {"status": "rejected"})
