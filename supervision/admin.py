@@ -13,6 +13,7 @@ from .models import (
     Interview,
     JobRun,
     Notification,
+    NotificationPreference,
     NotificationSetting,
     PointWeight,
     RecordFlag,
@@ -123,6 +124,14 @@ class NotificationSettingAdmin(admin.ModelAdmin):
     list_display = ["user", "email"]
     list_select_related = ["user"]
     search_fields = ["user__username"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "email"]
+    list_filter = ["kind", "email"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "kind"]
 
 
 @admin.register(JobRun)

@@ -62,6 +62,7 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
         Interview,
         JobRun,
         Notification,
+        NotificationPreference,
         NotificationSetting,
         PointWeight,
         RecordFlag,
@@ -138,6 +139,7 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
     Notification.objects.create(recipient=user, kind="reminder", period="2026-Q4", subject="提醒",
                                 body="…")  # fmt: skip
     NotificationSetting.objects.create(user=user, email=True)
+    NotificationPreference.objects.create(user=user, kind="leave_approved", email=False)
     JobRun.objects.create(name="shortfall_scan", started_at=now, succeeded=True)
     report = SelfReport.objects.create(deputy=deputy, kind="communication", date=date(2026, 3, 1))
     report.constituents.add(constituent)
