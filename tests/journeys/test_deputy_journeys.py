@@ -82,11 +82,12 @@ def test_leave_goes_from_the_deputy_to_the_head_and_the_secretary_general(journe
     deputy.step("leave-list")
     page = deputy.page
     page.get_by_role("link", name="提交请假申请").click()
-    deputy.step("leave-form", forms=1)
-    page.select_option("select[name=meeting]", str(meeting.pk))
+    # Two forms: the choice of deputy and session (a GET), then the request itself.
+    deputy.step("leave-form", forms=2)
+    page.check(f"input[name=meetings][value='{meeting.pk}']")
     page.select_option("select[name=reason]", "illness")
     page.fill("textarea[name=explanation]", LEAVE_TEXT)
-    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="提交申请").click()
     page.wait_for_load_state()
     deputy.step("leave-asked")
     leave = LeaveRequest.objects.get(deputy=demo_deputy, meeting=meeting)
