@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies.scopes import deputies_editable_by, deputies_visible_to
+from jdrenda.params import year_param
 from jdrenda.views import apply_errors
 
 from . import documents, report_drafts
@@ -29,8 +30,7 @@ PDF = "application/pdf"
 
 
 def _year(request) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    return year_param(request, default=timezone.localdate().year)
 
 
 def pdf_unavailable(view):
