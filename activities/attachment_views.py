@@ -4,7 +4,6 @@ user's scope is 404, like its activity."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -41,16 +40,12 @@ def attachment_download(request, pk):
         ActivityAttachment.objects.filter(activity__in=activities_visible_to(request.user)),
         pk=pk,
     )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
     # Images show inline (thumbnails); a PDF is downloaded rather than opened in the page.
-    return FileResponse(
-        handle,
-        content_type=attachment.content_type,
+    return attachments.stored_file_response(
+        attachment.file,
+        attachment.content_type,
+        attachment.original_name,
         as_attachment=not attachment.is_image,
-        filename=attachment.original_name,
     )
 
 

@@ -100,3 +100,17 @@ def add_attachment(activity: Activity, upload, user) -> ActivityAttachment:
 def delete_attachment(attachment: ActivityAttachment) -> None:
     """The row goes now; the file once the deletion commits (models._remove_attachment_file)."""
     attachment.delete()
+
+
+def stored_file_response(field, content_type: str, filename: str, as_attachment: bool):
+    """A stored upload (an activity's photo, a unit's 答复函) sent through a view that has
+    checked the reader's scope; a file missing on disk is a 404, never a 500."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle, content_type=content_type, as_attachment=as_attachment, filename=filename
+    )

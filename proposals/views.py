@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from activities.attachments import stored_file_response
 from deputies import permissions
 from deputies.models import Role
 from deputies.scopes import proposals_visible_to, user_scope
@@ -323,15 +324,11 @@ def unit_letter(request, pk):
         ),
         pk=pk,
     )
-    try:
-        handle = assignment.letter.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        content_type=assignment.letter_type,
+    return stored_file_response(
+        assignment.letter,
+        assignment.letter_type,
+        assignment.letter_name,
         as_attachment=assignment.letter_type == "application/pdf",
-        filename=assignment.letter_name,
     )
 
 
