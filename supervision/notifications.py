@@ -114,27 +114,41 @@ def deliver_pending(kind: str, period: str) -> tuple[int, int]:
             _record(notification, Notification.Delivery.FAILED, _("账号未设置电子邮箱"))
             failed += 1
             continue
-        email = mail.EmailMessage(
-            subject=notification.subject,
-            body=notification.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[address],
-            connection=connection,
-        )
-        try:
-            email.send()
-        except Exception as exc:  # noqa: BLE001 - SMTP, socket or TLS errors: record, go on
-            logger.warning("email for notification %s failed: %s", notification.pk, exc)
-            _record(notification, Notification.Delivery.FAILED, str(exc)[:1000])
-            failed += 1
-        else:
-            _record(notification, Notification.Delivery.SENT, "")
+        if _send_recorded(
+            [notification.pk], notification.subject, notification.body, address, connection
+        ):
             sent += 1
+        else:
+            failed += 1
     return sent, failed
 
 
 def _record(notification: Notification, delivery: str, error: str) -> None:
     Notification.objects.filter(pk=notification.pk).update(delivery=delivery, delivery_error=error)
+
+
+def _send_recorded(ids, subject: str, body: str, address: str, connection) -> bool:
+    """Send one e-mail for these notifications and record the delivery on each of them;
+    an SMTP, socket or TLS error is recorded and logged, never raised."""
+    email = mail.EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address],
+        connection=connection,
+    )
+    try:
+        email.send()
+    except Exception as exc:  # noqa: BLE001 - SMTP, socket or TLS errors: record, go on
+        logger.warning("email for notifications %s failed: %s", ids, exc)
+        Notification.objects.filter(pk__in=ids).update(
+            delivery=Notification.Delivery.FAILED, delivery_error=str(exc)[:1000]
+        )
+        return False
+    Notification.objects.filter(pk__in=ids).update(
+        delivery=Notification.Delivery.SENT, delivery_error=""
+    )
+    return True
 
 
 # --- outcomes that concern a deputy (issue 14 item 10) ----------------------------------------
@@ -292,25 +306,7 @@ def _email(group: list[Notification], connection) -> bool:
         subject = _("您有 %(n)s 条新通知") % {"n": len(group)}
         body = "\n\n".join(f"{i}. {n.subject}\n{n.body}" for i, n in enumerate(group, 1))
     body += "\n\n" + _("请登录代表履职管理系统，在“通知”中查看详情。")
-    email = mail.EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[address],
-        connection=connection,
-    )
-    try:
-        email.send()
-    except Exception as exc:  # noqa: BLE001 - SMTP, socket or TLS errors: record, go on
-        logger.warning("email for notifications %s failed: %s", ids, exc)
-        Notification.objects.filter(pk__in=ids).update(
-            delivery=Notification.Delivery.FAILED, delivery_error=str(exc)[:1000]
-        )
-        return False
-    Notification.objects.filter(pk__in=ids).update(
-        delivery=Notification.Delivery.SENT, delivery_error=""
-    )
-    return True
+    return _send_recorded(ids, subject, body, address, connection)
 
 
 def email_switches(user) -> dict[str, bool]:
