@@ -49,7 +49,7 @@ from proposals.models import (
     ProposalEvaluation,
     Satisfaction,
 )
-from supervision.dashboard import bump_data_version
+from supervision.dashboard.services import bump_data_version
 from supervision.models import Award, ConstituencyReport, GroupAnnualReport, Interview
 
 from .models import (

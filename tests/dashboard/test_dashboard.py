@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from activities.models import Attendance, Speech
 from deputies.models import Role
-from supervision import dashboard
+from supervision.dashboard import services as dashboard
 
 URL = reverse("dashboard:index") + "?year=2025"
 
@@ -179,7 +179,7 @@ def test_shortfall_link_narrows_the_list_to_deputies_with_a_shortfall(town, clie
 
 
 def dashboard_delegation_url(town, compliance):
-    from supervision.dashboard_views import deputy_list_url
+    from supervision.dashboard.views import deputy_list_url
 
     return deputy_list_url(2025, town.term.pk, town.north.pk, compliance)
 
@@ -234,7 +234,7 @@ def test_constituents_added_to_a_communication_invalidate(town):
 
 
 def test_the_weekly_scan_leaves_the_page_warm(town, client_for):
-    from supervision.scan import scan_shortfalls
+    from supervision.notifications.scan import scan_shortfalls
 
     client = client_for(town.leadership)
     scan_shortfalls(2025)

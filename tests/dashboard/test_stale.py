@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from kombu.exceptions import OperationalError as BrokerError
 
 from activities.models import Speech
-from supervision import dashboard, tasks
+from supervision import tasks
+from supervision.dashboard import services as dashboard
 
 from .test_dashboard import page, row
 

@@ -45,8 +45,8 @@ def demo(db):
 
 
 def test_evaluation_workbook_prints_in_16_pages_with_names_on_every_main_page(demo, tmp_path):
-    from supervision.compliance import evaluate_year
-    from supervision.exports import write_evaluation_workbook
+    from supervision.evaluation.compliance import evaluate_year
+    from supervision.reports.workbook import write_evaluation_workbook
 
     path = tmp_path / "evaluation.xlsx"
     write_evaluation_workbook(evaluate_year(2025), path)
@@ -65,8 +65,8 @@ def test_evaluation_workbook_prints_in_16_pages_with_names_on_every_main_page(de
 
 def test_feedback_sheet_prints_in_two_pages_with_the_name_first(demo, tmp_path):
     from deputies.models import Deputy
-    from supervision.compliance import evaluate_year
-    from supervision.feedback import build_feedback_workbook, collect_records
+    from supervision.evaluation.compliance import evaluate_year
+    from supervision.reports.feedback import build_feedback_workbook, collect_records
 
     deputy = Deputy.objects.get(code="JD700002")
     row = evaluate_year(2025, deputy_ids=[deputy.pk]).rows[0]

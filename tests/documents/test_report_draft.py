@@ -12,7 +12,7 @@ from django.utils import timezone
 from activities.models import Activity, Participation, Speech
 from deputies.models import Role
 from proposals.models import Proposal
-from supervision.compliance import evaluate_year
+from supervision.evaluation.compliance import evaluate_year
 from supervision.models import ConstituencyReport, ReportDraft
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from supervision.models import ExportJob, JobRun, Notification, NotificationSetting
-from supervision.notifications import Message, send
+from supervision.notifications.services import Message, send
 
 pytestmark = pytest.mark.django_db
 
@@ -206,7 +206,7 @@ def test_failed_job_says_so_and_offers_a_retry(
     def broken(*args, **kwargs):
         raise OSError("磁盘已满")
 
-    monkeypatch.setattr("supervision.jobs.export_to_path", broken)
+    monkeypatch.setattr("supervision.reports.jobs.export_to_path", broken)
     client = client_for(district.office_user)
     with pytest.raises(OSError), django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("evaluation:workbook"), {"year": 2026})

@@ -15,8 +15,8 @@ from supervision.models import (
     Notification,
     ShortfallFlag,
 )
-from supervision.notifications import set_email_preference
-from supervision.reminders import KIND_SHORTFALL, quarter_period, shortfall_reminders
+from supervision.notifications.reminders import KIND_SHORTFALL, quarter_period, shortfall_reminders
+from supervision.notifications.services import set_email_preference
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,7 @@ def test_failed_run_is_recorded(district, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("规则配置错误")
 
-    monkeypatch.setattr("supervision.reminders.scan_shortfalls", broken)
+    monkeypatch.setattr("supervision.notifications.reminders.scan_shortfalls", broken)
     with pytest.raises(ValueError):
         tasks.shortfall_reminders.delay("quarter", 2026).get()
     run = JobRun.objects.get(name="shortfall_reminders")

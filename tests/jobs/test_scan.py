@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from supervision.models import JobRun, ShortfallFlag
-from supervision.scan import scan_shortfalls
+from supervision.notifications.scan import scan_shortfalls
 from supervision.tasks import scan_shortfalls as scan_task
 from tests.jobs.conftest import (
     IDLE_SHORTFALLS_2026,

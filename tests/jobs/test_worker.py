@@ -54,7 +54,7 @@ def test_scan_and_reminders_twice_give_one_flag_and_one_digest_each(
     # 2026 judged after it has ended: a running year opens no shortfall flag (as of a date).
     from datetime import date
 
-    from supervision import compliance
+    from supervision.evaluation import compliance
 
     monkeypatch.setattr(compliance, "as_of_today", lambda: date(2027, 1, 4))
     for _ in range(2):

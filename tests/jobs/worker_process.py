@@ -16,7 +16,7 @@ import django  # noqa: E402
 
 django.setup()
 
-import supervision.feedback as feedback  # noqa: E402
+import supervision.reports.feedback as feedback  # noqa: E402
 from jdrenda.celery import app  # noqa: E402
 
 delay = float(os.environ.get("JOBS_TEST_SHEET_DELAY") or 0)

@@ -6,8 +6,8 @@ import pytest
 
 from deputies.models import Deputy
 from proposals.models import Cosignature, Proposal, ProposalEvaluation
-from supervision import leaders
-from supervision.compliance import DeputyEvaluation, DeputyRef, RuleResult, Status
+from supervision.evaluation.compliance import DeputyEvaluation, DeputyRef, RuleResult, Status
+from supervision.groups import selectors as leaders
 from supervision.models import Award
 from supervision.rules import RULES, Period
 from tests.leaders.conftest import YEAR, day, queries, xlsx_rows

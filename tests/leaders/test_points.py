@@ -9,8 +9,8 @@ from django.core.management import call_command
 from activities.models import ActivityType, Communication, Speech
 from deputies.models import Constituent
 from proposals.models import Proposal
-from supervision import points
 from supervision.models import ConstituencyReport, PointWeight
+from supervision.records import points
 from tests.leaders.conftest import YEAR, attend, day, queries, xlsx_rows
 
 pytestmark = pytest.mark.django_db

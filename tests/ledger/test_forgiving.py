@@ -16,7 +16,7 @@ from deputies.models import Deputy, ServicePeriod
 from proposals.models import Proposal
 from supervision.ledger import import_ledger
 from supervision.ledger.schema import PROPOSAL_STATUSES
-from supervision.ledger_template import build_template
+from supervision.ledger.template import build_template
 
 from .conftest import full_sheets, snapshot, workbook_bytes
 

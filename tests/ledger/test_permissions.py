@@ -17,7 +17,7 @@ from deputies import permissions
 from deputies.models import Deputy, Organiser, Role
 from deputies.scopes import activities_editable_by, deputies_editable_by
 from proposals.models import Cosignature, Proposal, ProposalEvaluation
-from supervision.services import import_ledger
+from supervision.ledger.services import import_ledger
 
 from .conftest import snapshot, workbook_bytes
 
@@ -340,7 +340,7 @@ def test_pages_querysets_agree_with_the_permission_functions(world, role, term):
     """The pages list and look up records with the QuerySets of deputies.scopes; the import
     and the single-record checks ask deputies.permissions. Both must say the same."""
     from activities.views import _communication_recorders, _liaison_members
-    from supervision.records import can_record_reports, report_deputies
+    from supervision.records.services import can_record_reports, report_deputies
 
     user = world[role]
     editable = set(deputies_editable_by(user).values_list("code", flat=True))

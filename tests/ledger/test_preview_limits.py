@@ -88,7 +88,7 @@ def test_the_preview_is_parsed_once_per_upload(office, monkeypatch):
 
 
 def test_a_preview_kept_is_recomputed_when_the_data_changed(office, monkeypatch):
-    from supervision.dashboard import bump_data_version
+    from supervision.dashboard.services import bump_data_version
 
     location = upload(office, faulty(1))
     office.get(location)

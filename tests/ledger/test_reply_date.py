@@ -9,7 +9,7 @@ import pytest
 from proposals.models import Proposal
 from supervision.ledger import import_ledger
 from supervision.ledger.schema import SHEETS
-from supervision.ledger_template import build_template
+from supervision.ledger.template import build_template
 
 from .conftest import ROSTER_HEADER, workbook_bytes
 

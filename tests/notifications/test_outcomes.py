@@ -75,7 +75,7 @@ def a_leave(world):
 
 
 def test_leave_approved(world, django_capture_on_commit_callbacks):
-    from activities import session_services
+    from activities.sessions import services as session_services
 
     leave, what = a_leave(world)
     with django_capture_on_commit_callbacks(execute=True):
@@ -94,7 +94,7 @@ def test_leave_approved(world, django_capture_on_commit_callbacks):
 
 
 def test_leave_rejected_by_the_head(world, django_capture_on_commit_callbacks):
-    from activities import session_services
+    from activities.sessions import services as session_services
 
     leave, what = a_leave(world)
     with django_capture_on_commit_callbacks(execute=True):
@@ -108,7 +108,7 @@ def test_leave_rejected_by_the_head(world, django_capture_on_commit_callbacks):
 def test_a_refused_decision_notifies_nobody(world, django_capture_on_commit_callbacks):
     from django.core.exceptions import ValidationError
 
-    from activities import session_services
+    from activities.sessions import services as session_services
 
     leave, _what = a_leave(world)
     with pytest.raises(ValidationError), django_capture_on_commit_callbacks(execute=True):
@@ -127,7 +127,7 @@ def a_report(world):
 
 
 def test_self_report_confirmed(world, django_capture_on_commit_callbacks):
-    from supervision import self_reports
+    from supervision.self_reports import services as self_reports
 
     report = a_report(world)
     with django_capture_on_commit_callbacks(execute=True):
@@ -141,7 +141,7 @@ def test_self_report_confirmed(world, django_capture_on_commit_callbacks):
 
 
 def test_self_report_rejected(world, django_capture_on_commit_callbacks):
-    from supervision import self_reports
+    from supervision.self_reports import services as self_reports
 
     report = a_report(world)
     with django_capture_on_commit_callbacks(execute=True):
@@ -185,8 +185,8 @@ def test_reply_asks_the_lead_to_evaluate_and_tells_cosigners(
 
 
 def test_flag_resolved(world, django_capture_on_commit_callbacks):
-    from supervision import self_reports
     from supervision.models import RecordFlag
+    from supervision.self_reports import services as self_reports
 
     flag = RecordFlag.objects.create(
         deputy=world.deputy, year=timezone.localdate().year, kind=RecordFlag.Kind.MISSING,
@@ -253,7 +253,7 @@ def test_switching_a_kind_off_stops_its_email_keeps_the_inbox(
     assert not mail.outbox
     assert Notification.objects.get().delivery == Notification.Delivery.INBOX
     leave, _what = a_leave(world)
-    from activities import session_services
+    from activities.sessions import services as session_services
 
     with django_capture_on_commit_callbacks(execute=True):
         session_services.head_decide(world.head, leave, False, "不同意")
@@ -273,7 +273,7 @@ def test_bulk_add_to_thirty_activities_sends_one_digest_per_deputy(
 
     from activities import services
     from deputies.models import Deputy
-    from supervision import notifications
+    from supervision.notifications import services as notifications
 
     both = Deputy.objects.filter(pk__in=[world.deputy.pk, world.other.pk])
     activities = [an_activity(world, days=i + 1, name=f"活动{i:02d}") for i in range(30)]
@@ -295,7 +295,7 @@ def test_bulk_add_to_thirty_activities_sends_one_digest_per_deputy(
 def test_a_digest_run_that_fails_sends_nothing(world, django_capture_on_commit_callbacks):
     from activities import services
     from deputies.models import Deputy
-    from supervision import notifications
+    from supervision.notifications import services as notifications
 
     activity = an_activity(world)
     with (

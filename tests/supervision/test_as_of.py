@@ -18,10 +18,10 @@ from openpyxl import load_workbook
 
 from activities.models import Activity, ActivityType, Participation
 from deputies.models import Role
-from supervision import compliance
-from supervision.compliance import Status, evaluate_year, pace_due
+from supervision.evaluation import compliance
+from supervision.evaluation.compliance import Status, evaluate_year, pace_due
 from supervision.models import ShortfallFlag
-from supervision.scan import scan_shortfalls
+from supervision.notifications.scan import scan_shortfalls
 
 pytestmark = pytest.mark.django_db
 

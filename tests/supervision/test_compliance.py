@@ -15,7 +15,7 @@ from activities.models import (
 )
 from deputies.models import Constituent, Deputy, Suspension
 from proposals.models import Cosignature, Proposal
-from supervision.compliance import Status, active_days, evaluate_year
+from supervision.evaluation.compliance import Status, active_days, evaluate_year
 from supervision.models import ConstituencyReport, GroupAnnualReport
 from supervision.rules import RULES, scaled
 

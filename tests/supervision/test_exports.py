@@ -12,11 +12,11 @@ from django.urls import reverse
 from activities.models import Activity, Participation
 from deputies.models import Role
 from proposals.models import Proposal
-from supervision.compliance import evaluate_year
-from supervision.exports import evaluation_header, write_evaluation_workbook
-from supervision.feedback import iter_feedback_sheets
-from supervision.jobs import run_job, start_export_job
+from supervision.evaluation.compliance import evaluate_year
 from supervision.models import ExportJob
+from supervision.reports.bundle import iter_feedback_sheets
+from supervision.reports.jobs import run_job, start_export_job
+from supervision.reports.workbook import evaluation_header, write_evaluation_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +149,7 @@ def test_failed_job_says_so(people, make_user, settings, tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("磁盘已满")
 
-    monkeypatch.setattr("supervision.jobs.write_feedback_zip", broken)
+    monkeypatch.setattr("supervision.reports.jobs.write_feedback_zip", broken)
     with pytest.raises(OSError):
         run_job(job)
     job.refresh_from_db()

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from deputies.models import Deputy, Role, Term
-from supervision.closing import (
+from supervision.closing.services import (
     REASON_FIELD,
     ClosedYearError,
     close_year,
