@@ -63,7 +63,7 @@ def refusal_response(request, error: ClosedYearError, view_response):
         if view_response is not None and view_response.status_code < 400:
             return view_response  # the view showed the refusal in its fragment
         response = render(
-            request, "supervision/closed_year_fragment.html", {"error": error}, status=403
+            request, "supervision/closing/fragment.html", {"error": error}, status=403
         )
     elif is_office(request.user) and request.method == "POST":
         reason_given = REASON_FIELD in request.POST
@@ -75,7 +75,7 @@ def refusal_response(request, error: ClosedYearError, view_response):
         ]
         response = render(
             request,
-            "supervision/closed_year_reason.html",
+            "supervision/closing/reason.html",
             {
                 "error": error,
                 "fields": fields,
@@ -90,7 +90,7 @@ def refusal_response(request, error: ClosedYearError, view_response):
     else:
         response = render(
             request,
-            "supervision/closed_year_refused.html",
+            "supervision/closing/refused.html",
             {"error": error, "back_url": back_url},
             status=403,
         )

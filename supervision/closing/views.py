@@ -40,7 +40,7 @@ def closed_years(request):
     closed_set = {c.year for c in closed}
     return render(
         request,
-        "supervision/closed_years.html",
+        "supervision/closing/list.html",
         {
             "closed": closed,
             "history": history,
@@ -81,7 +81,7 @@ def close_year_view(request):
             return redirect("supervision:closed_years")
     return render(
         request,
-        "supervision/closed_year_confirm.html",
+        "supervision/closing/confirm.html",
         {
             "action": "close",
             "year": year,
@@ -111,6 +111,6 @@ def reopen_year_view(request, year):
             return redirect("supervision:closed_years")
     return render(
         request,
-        "supervision/closed_year_confirm.html",
+        "supervision/closing/confirm.html",
         {"action": "reopen", "year": year, "reason": reason, "error": error},
     )

@@ -94,7 +94,7 @@ def _two_columns(lines: list[dict]) -> tuple[list[dict], list[dict]]:
 def feedback_pdf(row: DeputyEvaluation, records: DeputyRecords) -> bytes:
     """The year-end feedback sheet of one deputy, one or two A4 pages."""
     return render_pdf(
-        "documents/feedback.html",
+        "supervision/documents/pdf/feedback.html",
         {
             "deputy": row.deputy,
             "section": year_section(row, records),
@@ -116,7 +116,7 @@ def performance_file_pdf(deputy, years: list[int], viewer=None) -> bytes | None:
     if not sections:
         return None
     return render_pdf(
-        "documents/performance_file.html",
+        "supervision/documents/pdf/performance_file.html",
         {
             "deputy": deputy,
             "sections": sections,

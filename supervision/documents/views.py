@@ -162,7 +162,7 @@ def _draft_page(request, deputy, mine: bool):
                 return redirect(back)
     return render(
         request,
-        "supervision/report_draft.html",
+        "supervision/documents/report_draft.html",
         {"deputy": deputy, "draft": draft, "form": form, "given": given, "mine": mine},
     )
 

@@ -48,4 +48,4 @@ def export_log_list(request):
     for log in page:
         log.kind_label = export_log.kind_label(log.kind)
     context = {"page": page, "filters": filters, "kinds": export_log.logged_kinds()}
-    return render(request, "supervision/export_log.html", context)
+    return render(request, "supervision/export_log/list.html", context)

@@ -132,7 +132,7 @@ def award_candidates(request):
         "can_record": can_record,
         "kinds": Award.Kind,
     }
-    return render(request, "supervision/awards/candidates.html", context)
+    return render(request, "supervision/groups/award_candidates.html", context)
 
 
 def _deputy_candidates_xlsx(year, rows):
@@ -256,7 +256,7 @@ def points_view(request):
         "as_of": evaluation.as_of,
         "running": evaluation.running,
     }
-    return render(request, "supervision/points/list.html", context)
+    return render(request, "supervision/records/points.html", context)
 
 
 def _met_text(status) -> str:

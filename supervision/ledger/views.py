@@ -74,7 +74,7 @@ def _refuse_oversized(request):
             )
     messages.error(request, message)
     return render(
-        request, "supervision/ledger_import.html", {"form": LedgerUploadForm()}, status=413
+        request, "supervision/ledger/import.html", {"form": LedgerUploadForm()}, status=413
     )
 
 
@@ -91,7 +91,7 @@ def _upload_form(request):
         uploads[token] = form.cleaned_data["term"]
         request.session[SESSION_KEY] = uploads
         return redirect("supervision:ledger_preview", token=token)
-    return render(request, "supervision/ledger_import.html", {"form": form})
+    return render(request, "supervision/ledger/import.html", {"form": form})
 
 
 @login_required
@@ -113,11 +113,11 @@ def ledger_preview(request, token):
         uploads.pop(token, None)
         request.session[SESSION_KEY] = uploads
         messages.success(request, _("履职台账已导入。"))
-        return render(request, "supervision/ledger_done.html", {"result": result})
+        return render(request, "supervision/ledger/done.html", {"result": result})
     cap = settings.LEDGER_PREVIEW_ISSUES
     return render(
         request,
-        "supervision/ledger_preview.html",
+        "supervision/ledger/preview.html",
         {
             "result": result,
             "token": token,

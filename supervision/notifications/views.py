@@ -41,7 +41,7 @@ def inbox(request):
     if show == "unread":
         qs = qs.filter(read_at__isnull=True)
     page = paginate(request, qs.order_by("-created_at", "-pk"), per_page=20)
-    return render(request, "notifications/inbox.html", {"page": page, "show": show})
+    return render(request, "supervision/notifications/inbox.html", {"page": page, "show": show})
 
 
 @login_required
@@ -92,4 +92,4 @@ def preferences(request):
         else:
             messages.success(request, _("通知设置已保存。"))
         return redirect("notifications:settings")
-    return render(request, "notifications/settings.html", {"form": form})
+    return render(request, "supervision/notifications/settings.html", {"form": form})

@@ -59,7 +59,7 @@ def evaluation(request):
     jobs = ExportJob.objects.filter(created_by=request.user, year=year)[:5]
     return render(
         request,
-        "supervision/evaluation.html",
+        "supervision/reports/evaluation.html",
         {
             "year": year,
             "term": term,
@@ -125,9 +125,9 @@ def _visible_job(request, pk) -> ExportJob:
 def job(request, pk):
     job = _visible_job(request, pk)
     template = (
-        "supervision/_job_progress.html"
+        "supervision/reports/_job_progress.html"
         if request.headers.get("HX-Request")
-        else "supervision/job.html"
+        else "supervision/reports/job.html"
     )
     return render(request, template, {"job": job, "stalled": _stalled(job)})
 

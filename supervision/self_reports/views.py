@@ -198,7 +198,7 @@ def review_list(request):
         "sort": sort,
         "reject_form": forms.RejectForm(),
     }
-    return render(request, "supervision/reviews/list.html", context)
+    return render(request, "supervision/self_reports/reviews.html", context)
 
 
 def _back_to_queue(request):
@@ -276,7 +276,7 @@ def flag_list(request):
         f.rule_name = _rule_name(f.rule_code)
     context = {"page": page, "status": status, "statuses": RecordFlag.Status.choices,
                "resolve_form": forms.ResolveForm()}  # fmt: skip
-    return render(request, "supervision/reviews/flags.html", context)
+    return render(request, "supervision/self_reports/flags.html", context)
 
 
 def _rule_name(code):

@@ -10,7 +10,7 @@ from supervision.evaluation.compliance import DeputyEvaluation, DeputyRef, RuleR
 from supervision.groups import selectors as leaders
 from supervision.models import Award
 from supervision.rules import RULES, Period
-from tests.leaders.conftest import YEAR, day, queries, xlsx_rows
+from tests.supervision.groups.conftest import YEAR, day, queries, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 URL = f"/supervision/awards/candidates/?year={YEAR}"

@@ -11,7 +11,7 @@ from deputies.models import Constituent
 from proposals.models import Proposal
 from supervision.models import ConstituencyReport, PointWeight
 from supervision.records import points
-from tests.leaders.conftest import YEAR, attend, day, queries, xlsx_rows
+from tests.supervision.groups.conftest import YEAR, attend, day, queries, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 URL = f"/supervision/points/?year={YEAR}"

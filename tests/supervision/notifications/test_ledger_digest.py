@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 
 from supervision.models import Notification, NotificationSetting
-from tests.ledger.conftest import ROSTER_HEADER, workbook_bytes
+from tests.supervision.ledger.conftest import ROSTER_HEADER, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 

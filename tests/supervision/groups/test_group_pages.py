@@ -6,7 +6,7 @@ import pytest
 
 from activities.models import ActivityType
 from supervision.models import GroupAnnualReport, SelfReport
-from tests.leaders.conftest import YEAR, attend, day, queries, xlsx_rows
+from tests.supervision.groups.conftest import YEAR, attend, day, queries, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from supervision.models import JobRun, ShortfallFlag
 from supervision.notifications.scan import scan_shortfalls
 from supervision.tasks import scan_shortfalls as scan_task
-from tests.jobs.conftest import (
+from tests.supervision.tasks.conftest import (
     IDLE_SHORTFALLS_2026,
     IDLE_YEAR_RULES,
     TRAINING_DAY,

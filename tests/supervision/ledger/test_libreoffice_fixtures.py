@@ -1,5 +1,5 @@
 """The forgiving and the loud rules on workbooks written by LibreOffice itself, not openpyxl
-(tests/ledger/fixtures/build_fixtures.py describes and rebuilds them)."""
+(tests/supervision/ledger/fixtures/build_fixtures.py describes and rebuilds them)."""
 
 import io
 from datetime import date

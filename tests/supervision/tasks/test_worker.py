@@ -19,7 +19,7 @@ from django.db import connection
 from jdrenda.celery import app
 from supervision import tasks
 from supervision.models import ExportJob, JobRun, Notification, ShortfallFlag
-from tests.jobs.conftest import idle_flags
+from tests.supervision.tasks.conftest import idle_flags
 
 ROOT = Path(__file__).resolve().parents[2]
 
