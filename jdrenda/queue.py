@@ -6,6 +6,7 @@ the thin Celery boundary that only calls services.
 """
 
 import logging
+from importlib import import_module
 
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
@@ -25,6 +26,10 @@ def enqueue(task_name: str, *args) -> str | None:
     waiting on a result would subscribe this web process to the result store, which then
     blocks for many seconds when Redis goes away. With CELERY_TASK_ALWAYS_EAGER (no
     REDIS_URL) the task runs here and now."""
+    if task_name not in app.tasks:
+        # A web process imports a tasks module only when asked (autodiscovery runs in the
+        # worker): the task's name is its module's path.
+        import_module(task_name.rpartition(".")[0])
     task = app.tasks[task_name]
     try:
         task.apply_async(args, ignore_result=True)

@@ -136,6 +136,24 @@ def year_has_ended(year: int, today: date | None = None) -> bool:
     return (today or timezone.localdate()) > date(year, 12, 31)
 
 
+def close_year_refusal(year: int | None, reason: str) -> tuple[str, bool]:
+    """Why `year` cannot be closed now, and whether the refusal is final (no form to
+    confirm: no year, a year not yet ended, a year already closed) or only asks for the
+    missing reason. ("", False) when it may be closed."""
+    if year is None:
+        return _("请选择年度。"), True
+    if not year_has_ended(year):
+        message = _(
+            "%(year)s 年度尚未结束，不能结账：结账须在该年度结束后（%(next)s 年 1 月 1 日起）。"
+        )
+        return message % {"year": year, "next": year + 1}, True
+    if ClosedYear.objects.filter(year=year).exists():
+        return _("%(year)s 年度已结账。") % {"year": year}, True
+    if not reason:
+        return _("请填写结账理由。"), False
+    return "", False
+
+
 def closed_years() -> frozenset:
     state = _state.get()
     if state is not None and state.closed is not None:

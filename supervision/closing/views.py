@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 from jdrenda.params import year_param
 from supervision.closing.services import (
     close_year,
+    close_year_refusal,
     may_close_years,
     reopen_year,
     what_closing_blocks,
-    year_has_ended,
 )
 from supervision.models import ClosedYear
 
@@ -58,19 +58,7 @@ def close_year_view(request):
     _require_closer(request.user)
     year = year_param(request, source=request.POST)
     reason = (request.POST.get("reason") or "").strip()
-    error, refused = "", False
-    if year is None:
-        error, refused = _("请选择年度。"), True
-    elif not year_has_ended(year):
-        error, refused = (
-            _("%(year)s 年度尚未结束，不能结账：结账须在该年度结束后（%(next)s 年 1 月 1 日起）。")
-            % {"year": year, "next": year + 1},
-            True,
-        )
-    elif ClosedYear.objects.filter(year=year).exists():
-        error, refused = _("%(year)s 年度已结账。") % {"year": year}, True
-    elif not reason:
-        error = _("请填写结账理由。")
+    error, refused = close_year_refusal(year, reason)
     if not error and request.POST.get("confirm"):
         try:
             close_year(request.user, year, reason)
@@ -79,18 +67,10 @@ def close_year_view(request):
         else:
             messages.success(request, _("%(year)s 年度已结账。") % {"year": year})
             return redirect("supervision:closed_years")
-    return render(
-        request,
-        "supervision/closing/confirm.html",
-        {
-            "action": "close",
-            "year": year,
-            "reason": reason,
-            "error": error,
-            "refused": refused,
-            "blocks": [] if refused else what_closing_blocks(year),
-        },
-    )
+    blocks = [] if refused else what_closing_blocks(year)
+    context = {"action": "close", "year": year, "reason": reason, "error": error,
+               "refused": refused, "blocks": blocks}  # fmt: skip
+    return render(request, "supervision/closing/confirm.html", context)
 
 
 @login_required

@@ -190,4 +190,6 @@ def draft_pdf(draft: ReportDraft) -> bytes:
     from supervision.documents.pdf import render_pdf
 
     sections = [(heading, getattr(draft, name)) for name, heading in SECTION_TITLES.items()]
-    return render_pdf("supervision/documents/pdf/report_draft.html", {"draft": draft, "sections": sections})
+    return render_pdf(
+        "supervision/documents/pdf/report_draft.html", {"draft": draft, "sections": sections}
+    )

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jdrenda.params import clean_text, date_param, text_param
+from jdrenda.people import display_user
 from supervision.models import ExportLog
 
 # Kinds written by code other than the lists (a list's kind is its URL name, e.g.
@@ -31,7 +33,7 @@ KIND_LABELS = {
     "report_draft": gettext_lazy("述职报告草稿"),
     "feedback_sheets": gettext_lazy("年度履职情况反馈表（命令行）"),
     "backup": gettext_lazy("数据库备份（命令行）"),
-    "supervision.export_log.services": gettext_lazy("导出记录"),
+    "supervision.export_log": gettext_lazy("导出记录"),
     # The lists' xlsx: the kind is the list's URL name, the label its page title.
     "deputies.list": gettext_lazy("代表名册"),
     "deputies.constituents_xlsx": gettext_lazy("代表联系选民名单"),
@@ -50,7 +52,7 @@ KIND_LABELS = {
     "supervision.candidates": gettext_lazy("约谈告诫建议名单"),
     "supervision.award_list": gettext_lazy("评比表彰"),
     "supervision.award_candidates": gettext_lazy("评比表彰候选名单"),
-    "supervision.records.points": gettext_lazy("履职积分"),
+    "supervision.points": gettext_lazy("履职积分"),
     "supervision.group_list": gettext_lazy("代表小组履职"),
     "supervision.review_list": gettext_lazy("代表填报"),
     "supervision.flags": gettext_lazy("错重漏反馈"),
@@ -219,3 +221,31 @@ def logged_kinds() -> list[tuple[str, str]]:
 
 def masked_text(masked: bool) -> str:
     return _("是") if masked else _("否（含完整联系方式）")
+
+
+def export_log_table(logs) -> tuple[list[str], object]:
+    """The export log's xlsx download: header and rows, each person looked up once."""
+    header = [_("导出时间"), _("导出人"), _("导出内容"), _("说明"), _("行数"), _("已脱敏"),
+              _("IP 地址")]  # fmt: skip
+    names = {}
+
+    def who(log):
+        if log.user is None:
+            return log.username
+        if log.user_id not in names:
+            names[log.user_id] = display_user(log.user)
+        return names[log.user_id]
+
+    rows = (
+        [
+            timezone.localtime(log.at).strftime("%Y-%m-%d %H:%M:%S"),
+            who(log),
+            kind_label(log.kind),
+            log.description,
+            log.rows,
+            masked_text(log.masked),
+            log.ip_address or "",
+        ]
+        for log in logs
+    )
+    return header, rows

@@ -3,12 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies.scopes import can_export_evaluation
 from jdrenda.listing import paginate, wants_xlsx, xlsx_response
-from jdrenda.people import display_user
 from supervision.export_log import services as export_log
 
 
@@ -20,29 +18,7 @@ def export_log_list(request):
     filters = export_log.LogFilters.from_request(request)
     qs = export_log.export_logs(filters)
     if wants_xlsx(request):
-        header = [_("导出时间"), _("导出人"), _("导出内容"), _("说明"), _("行数"), _("已脱敏"),
-                  _("IP 地址")]  # fmt: skip
-        names = {}  # each person looked up once (jdrenda.people)
-
-        def who(log):
-            if log.user is None:
-                return log.username
-            if log.user_id not in names:
-                names[log.user_id] = display_user(log.user)
-            return names[log.user_id]
-
-        rows = (
-            [
-                timezone.localtime(log.at).strftime("%Y-%m-%d %H:%M:%S"),
-                who(log),
-                export_log.kind_label(log.kind),
-                log.description,
-                log.rows,
-                export_log.masked_text(log.masked),
-                log.ip_address or "",
-            ]
-            for log in qs
-        )
+        header, rows = export_log.export_log_table(qs)
         return xlsx_response(_("导出记录.xlsx"), header, rows, request=request)
     page = paginate(request, qs)
     for log in page:

@@ -3,7 +3,6 @@ Art. 29 candidate list and interviews, awards. Each view checks role and scope (
 it), calls one selector or service in supervision.records.services, renders."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -12,14 +11,14 @@ from django.utils.translation import gettext as _
 
 from deputies import permissions
 from deputies.models import Delegation, Role, Term
-from deputies.scopes import deputies_visible_to, records_visible_to, user_scope
+from deputies.scopes import records_visible_to, user_scope
 from jdrenda import listing
 from jdrenda.params import int_param, text_param, year_param
 from jdrenda.views import confirm_delete, form_page
 from supervision.evaluation import compliance
-from supervision.evaluation.compliance import evaluate_year, terms_for_year
+from supervision.evaluation.compliance import evaluate_year
 from supervision.models import Award, ConstituencyReport, GroupAnnualReport, Interview
-from supervision.records import forms
+from supervision.records import forms, selectors
 from supervision.records import services as records
 
 
@@ -60,35 +59,21 @@ REPORT_SORTS = {"date": "date", "deputy": "deputy__code", "delegation": "deputy_
 def report_list(request):
     _require(bool(user_scope(request.user).roles))
     year, delegation = _year(request), _number(request, "delegation")
-    qs = records_visible_to(request.user, ConstituencyReport.objects.all()).filter(date__year=year)
-    qs = qs.select_related("deputy", "deputy__delegation")
-    if delegation:
-        qs = qs.filter(deputy__delegation_id=delegation)
-    if q := text_param(request, "q"):
-        qs = qs.filter(Q(deputy__name__icontains=q) | Q(deputy__code__icontains=q))
+    qs = selectors.constituency_reports(request.user, year, delegation, text_param(request, "q"))
     qs, current = listing.sort(request, qs, REPORT_SORTS, "-date")
     if listing.wants_xlsx(request):
-        header = [_("日期"), _("代表编号"), _("姓名"), _("代表团"), _("形式"), _("内容摘要")]
-        rows = (
-            [
-                r.date,
-                r.deputy.code,
-                r.deputy.name,
-                r.deputy.delegation.name,
-                r.get_form_display(),
-                r.summary,
-            ]
-            for r in qs
-        )
-        return listing.xlsx_response(_("%(y)s年向选民述职.xlsx") % {"y": year}, header, rows)
-    visible = deputies_visible_to(request.user)
+        table = selectors.constituency_report_table(qs)
+        name = _("%(y)s年向选民述职.xlsx") % {"y": year}
+        return listing.xlsx_response(name, table.header, table.rows)
     context = {
         "page": listing.paginate(request, qs),
         "sort": current,
         "year": year,
         "years": _years(),
         "delegation": delegation,
-        "delegations": Delegation.objects.filter(pk__in=visible.values("delegation_id")),
+        "delegations": Delegation.objects.filter(
+            pk__in=selectors.visible_delegation_ids(request.user)
+        ),
         "can_record": records.can_record_reports(request.user),
     }
     return render(request, "supervision/records/report_list.html", context)
@@ -162,50 +147,20 @@ GROUP_SORTS = {"group": "name", "delegation": "delegation__order"}
 def group_report_list(request):
     _require(bool(user_scope(request.user).roles))
     year = _year(request)
-    groups = records.groups_visible_to(request.user).filter(term__in=terms_for_year(year))
+    groups = selectors.groups_for_year(request.user, year)
     groups, current = listing.sort(request, groups, GROUP_SORTS, "delegation")
-    reports = {
-        r.group_id: r
-        for r in GroupAnnualReport.objects.filter(year=year, group__in=groups).select_related(
-            "submitted_by"
-        )
-    }
-    status_filter = request.GET.get("status", "")
-    reportable = set(records.groups_reportable_by(request.user).values_list("pk", flat=True))
-    rows = []
-    for group in groups:
-        report = reports.get(group.pk)
-        status = records.group_report_status(report.submitted_date if report else None, year)
-        if status_filter and status != status_filter:
-            continue
-        rows.append(
-            {
-                "group": group,
-                "report": report,
-                "status": status,
-                "can_submit": group.pk in reportable,
-            }
-        )
+    status = request.GET.get("status", "")
+    rows = selectors.group_report_rows(request.user, groups, year, status)
     if listing.wants_xlsx(request):
-        header = [_("代表小组"), _("代表团"), _("组长"), _("状态"), _("报送日期"), _("报告内容")]
-        data = (
-            [
-                r["group"].name,
-                r["group"].delegation.name,
-                r["group"].leader.name if r["group"].leader else "",
-                r["status"],
-                r["report"].submitted_date if r["report"] else None,
-                r["report"].content if r["report"] else "",
-            ]
-            for r in rows
-        )
-        return listing.xlsx_response(_("%(y)s年代表小组年度报告.xlsx") % {"y": year}, header, data)
+        table = selectors.group_report_table(rows)
+        name = _("%(y)s年代表小组年度报告.xlsx") % {"y": year}
+        return listing.xlsx_response(name, table.header, table.rows)
     context = {
         "page": listing.paginate(request, rows),
         "sort": current,
         "year": year,
         "years": _years(),
-        "status": status_filter,
+        "status": status,
         "statuses": [_("已报送"), _("逾期报送"), _("未报送")],
     }
     return render(request, "supervision/records/group_report_list.html", context)
@@ -251,40 +206,20 @@ def group_report_delete(request, pk):
 
 @login_required
 def interview_candidates(request):
-    """evaluate_year's interview candidates for the year as of today, in the user's scope:
-    none while the year runs (DESIGN "Status as of a date")."""
+    """The Art. 29 candidates of the year as of today (none while the year runs)."""
     _require(records.can_read_candidates(request.user))
     year = _year(request)
-    as_of = compliance.as_of_today()
-    ids = list(deputies_visible_to(request.user).values_list("pk", flat=True))
-    evaluation = evaluate_year(year, deputy_ids=ids, as_of=as_of)
-    rows = [row for row in evaluation.rows if row.interview_candidate]
-    recordable = set(records.interview_deputies(request.user).values_list("pk", flat=True))
-    done = set(
-        Interview.objects.filter(year=year, deputy_id__in=[r.deputy.pk for r in rows]).values_list(
-            "deputy_id", flat=True
-        )
-    )
+    candidates = selectors.interview_candidates(request.user, year)
     if listing.wants_xlsx(request):
-        header = [_("代表编号"), _("姓名"), _("代表团"), _("代表小组"), _("事由"), _("已约谈告诫")]
-        data = (
-            [
-                r.deputy.code,
-                r.deputy.name,
-                r.deputy.delegation.name,
-                r.deputy.group.name if r.deputy.group else "",
-                "；".join(r.interview_reasons),
-                _("是") if r.deputy.pk in done else _("否"),
-            ]
-            for r in rows
-        )
-        return listing.xlsx_response(_("%(y)s年约谈告诫建议名单.xlsx") % {"y": year}, header, data)
-    page = listing.paginate(request, rows)
+        table = selectors.candidate_table(candidates)
+        name = _("%(y)s年约谈告诫建议名单.xlsx") % {"y": year}
+        return listing.xlsx_response(name, table.header, table.rows)
+    page = listing.paginate(request, candidates.rows)
     for row in page:
-        row.can_record = row.deputy.pk in recordable
-        row.done = row.deputy.pk in done
-    context = {"page": page, "year": year, "years": _years(), "as_of": as_of,
-               "running": evaluation.running}  # fmt: skip
+        row.can_record = row.deputy.pk in candidates.recordable
+        row.done = row.deputy.pk in candidates.done
+    context = {"page": page, "year": year, "years": _years(), "as_of": candidates.as_of,
+               "running": candidates.running}  # fmt: skip
     return render(request, "supervision/records/candidates.html", context)
 
 
@@ -294,40 +229,15 @@ INTERVIEW_SORTS = {"date": "date", "deputy": "deputy__code", "kind": "kind"}
 @login_required
 def interview_list(request):
     _require(records.can_read_candidates(request.user))
-    year = _year(request)
-    qs = records_visible_to(request.user, Interview.objects.filter(year=year))
-    qs = qs.select_related("deputy", "deputy__delegation")
-    if (kind := request.GET.get("kind", "")) in Interview.Kind.values:
-        qs = qs.filter(kind=kind)
-    qs, current = listing.sort(request, qs, INTERVIEW_SORTS, "-date")
-    if listing.wants_xlsx(request):
-        header = [
-            _("日期"),
-            _("代表编号"),
-            _("姓名"),
-            _("代表团"),
-            _("方式"),
-            _("实施主体"),
-            _("事由"),
-            _("后续情况"),
-        ]
-        rows = (
-            [
-                i.date,
-                i.deputy.code,
-                i.deputy.name,
-                i.deputy.delegation.name,
-                i.get_kind_display(),
-                i.get_conducted_by_display(),
-                i.reasons,
-                i.follow_up,
-            ]
-            for i in qs
-        )
-        return listing.xlsx_response(_("%(y)s年约谈告诫.xlsx") % {"y": year}, header, rows)
-    editable = set(
-        records.interviews_editable_by(request.user).filter(year=year).values_list("pk", flat=True)
+    year, kind = _year(request), request.GET.get("kind", "")
+    qs, current = listing.sort(
+        request, selectors.interviews(request.user, year, kind), INTERVIEW_SORTS, "-date"
     )
+    if listing.wants_xlsx(request):
+        table = selectors.interview_table(qs)
+        name = _("%(y)s年约谈告诫.xlsx") % {"y": year}
+        return listing.xlsx_response(name, table.header, table.rows)
+    editable = records.interviews_editable_by(request.user).filter(year=year)
     context = {
         "page": listing.paginate(request, qs),
         "sort": current,
@@ -335,7 +245,7 @@ def interview_list(request):
         "years": _years(),
         "kind": kind,
         "kinds": Interview.Kind.choices,
-        "editable": editable,
+        "editable": set(editable.values_list("pk", flat=True)),
         "can_record": records.can_record_interviews(request.user),
     }
     return render(request, "supervision/records/interview_list.html", context)
@@ -424,26 +334,13 @@ AWARD_SORTS = {"year": "year", "kind": "kind"}
 @login_required
 def award_list(request):
     _require(bool(user_scope(request.user).roles))
-    qs = records.awards_visible_to(request.user)
-    year = year_param(request)
-    if year:
-        qs = qs.filter(year=year)
-    if (kind := request.GET.get("kind", "")) in Award.Kind.values:
-        qs = qs.filter(kind=kind)
-    qs, current = listing.sort(request, qs, AWARD_SORTS, "-year")
+    year, kind = year_param(request), request.GET.get("kind", "")
+    qs, current = listing.sort(
+        request, selectors.awards(request.user, year, kind), AWARD_SORTS, "-year"
+    )
     if listing.wants_xlsx(request):
-        header = [_("年度"), _("类别"), _("代表"), _("议案建议"), _("说明")]
-        rows = (
-            [
-                a.year,
-                a.get_kind_display(),
-                a.deputy.name if a.deputy else "",
-                f"{a.proposal.number} {a.proposal.title}" if a.proposal else "",
-                a.note,
-            ]
-            for a in qs
-        )
-        return listing.xlsx_response(_("评比表彰.xlsx"), header, rows)
+        table = selectors.award_table(qs)
+        return listing.xlsx_response(_("评比表彰.xlsx"), table.header, table.rows)
     context = {
         "page": listing.paginate(request, qs),
         "sort": current,

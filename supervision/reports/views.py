@@ -14,15 +14,14 @@ from django.views.decorators.http import require_POST
 from deputies.models import Term
 from deputies.scopes import can_export_evaluation, user_scope
 from jdrenda.params import int_param, year_param
-from jdrenda.percent import percent
 from supervision.closing.services import may_close_years
 from supervision.evaluation import compliance
-from supervision.evaluation.compliance import Status, evaluate_year
+from supervision.evaluation.compliance import evaluate_year
 from supervision.export_log.services import evaluation_description, job_description, log_export
 from supervision.models import ExportJob
+from supervision.reports import selectors
 from supervision.reports.jobs import start_export_job
 from supervision.reports.workbook import export_filename, write_evaluation_workbook
-from supervision.rules import RULES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,40 +42,22 @@ def _year_and_term(request):
 
 @login_required
 def evaluation(request):
-    """The year's figures as of today (a running year: 进行中/预警, no 未达标 and no
-    candidates) and the downloads, which judge the full year (office staff, leadership)."""
+    """The year's figures as of today and the downloads, which judge the full year (office
+    staff, leadership)."""
     _require_exporter(request.user)
     year, term = _year_and_term(request)
     as_of = compliance.as_of_today()
-    result = evaluate_year(year, term, as_of=as_of)
-    overall = [row.overall for row in result.rows]
-    met_all = overall.count(Status.MET)
-    candidates = sum(1 for row in result.rows if row.interview_candidate)
-    rates = []
-    for rule in RULES:
-        met, applicable = result.rate(rule)
-        rates.append((rule, met, applicable, percent(met, applicable)))
-    jobs = ExportJob.objects.filter(created_by=request.user, year=year)[:5]
-    return render(
-        request,
-        "supervision/reports/evaluation.html",
-        {
-            "year": year,
-            "term": term,
-            "terms": Term.objects.all(),
-            "years": Term.offered_years(),
-            "deputy_count": len(result.rows),
-            "met_all": met_all,
-            "shortfall_count": overall.count(Status.SHORTFALL),
-            "open_count": overall.count(Status.IN_PROGRESS) + overall.count(Status.WARNING),
-            "as_of": as_of,
-            "running": result.running,
-            "candidate_count": candidates,
-            "rates": rates,
-            "jobs": jobs,
-            "may_close_years": may_close_years(request.user),
-        },
-    )
+    context = {
+        **selectors.evaluation_summary(year, term, as_of),
+        "year": year,
+        "term": term,
+        "terms": Term.objects.all(),
+        "years": Term.offered_years(),
+        "as_of": as_of,
+        "jobs": ExportJob.objects.filter(created_by=request.user, year=year)[:5],
+        "may_close_years": may_close_years(request.user),
+    }
+    return render(request, "supervision/reports/evaluation.html", context)
 
 
 @login_required

@@ -28,7 +28,7 @@ from activities.models import (
     ContactMethod,
     Participation,
 )
-from deputies.models import Deputy, Role
+from deputies.models import Deputy, DeputyGroup, Role
 from deputies.scopes import user_scope
 from jdrenda.people import display_user
 from proposals.models import Proposal
@@ -188,6 +188,50 @@ def reports_reviewable_by(user):
     if not is_reviewer(user):
         return SelfReport.objects.none()
     return SelfReport.objects.filter(deputy__in=reviewable_deputies(user))
+
+
+def review_queue(user, status: str, group: int | None):
+    """The self-reports `user` reviews, of `status` (when valid) and `group` (when given)."""
+    qs = reports_reviewable_by(user)
+    if status in SelfReport.Status.values:
+        qs = qs.filter(status=status)
+    if group:
+        qs = qs.filter(deputy__group_id=group)
+    return qs.select_related(
+        "deputy", "deputy__group", "deputy__delegation", "reviewed_by"
+    ).prefetch_related("constituents")
+
+
+def review_table(qs) -> tuple[list[str], object]:
+    """The review queue's xlsx download: header and rows."""
+    header = [_("填报时间"), _("代表编号"), _("姓名"), _("代表小组"), _("类型"), _("日期"),
+              _("名称或主题"), _("选民"), _("内容"), _("状态"), _("退回原因")]  # fmt: skip
+    rows = (
+        [
+            timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M"),
+            r.deputy.code,
+            r.deputy.name,
+            r.deputy.group.name if r.deputy.group else "",
+            r.get_kind_display(),
+            r.date,
+            r.title,
+            "、".join(c.name for c in r.constituents.all()),
+            r.content,
+            r.get_status_display(),
+            r.reject_reason,
+        ]  # fmt: skip
+        for r in qs
+    )
+    return header, rows
+
+
+def review_groups(user):
+    """The groups of the deputies `user` reviews (the queue's group filter)."""
+    return (
+        DeputyGroup.objects.filter(members__in=reviewable_deputies(user))
+        .distinct()
+        .select_related("delegation")
+    )
 
 
 def pending_for(user):

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from deputies.models import DeputyGroup
 from jdrenda import listing
 from jdrenda.params import int_param, year_param
 from jdrenda.views import apply_errors
@@ -153,40 +152,13 @@ def _number(request, key):
 def review_list(request):
     if not svc.is_reviewer(request.user):
         raise Http404
-    status = request.GET.get("status", SelfReport.Status.PENDING)
-    qs = svc.reports_reviewable_by(request.user)
-    if status in SelfReport.Status.values:
-        qs = qs.filter(status=status)
-    group = _number(request, "group")
-    if group:
-        qs = qs.filter(deputy__group_id=group)
-    qs = qs.select_related(
-        "deputy", "deputy__group", "deputy__delegation", "reviewed_by"
-    ).prefetch_related("constituents")
-    qs, sort = listing.sort(request, qs, REVIEW_SORTS, "submitted")
+    status, group = request.GET.get("status", SelfReport.Status.PENDING), _number(request, "group")
+    qs, sort = listing.sort(
+        request, svc.review_queue(request.user, status, group), REVIEW_SORTS, "submitted"
+    )
     if listing.wants_xlsx(request):
-        header = [_("填报时间"), _("代表编号"), _("姓名"), _("代表小组"), _("类型"), _("日期"),
-                  _("名称或主题"), _("选民"), _("内容"), _("状态"), _("退回原因")]  # fmt: skip
-        rows = (
-            [
-                timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M"),
-                r.deputy.code,
-                r.deputy.name,
-                r.deputy.group.name if r.deputy.group else "",
-                r.get_kind_display(),
-                r.date,
-                r.title,
-                "、".join(c.name for c in r.constituents.all()),
-                r.content,
-                r.get_status_display(),
-                r.reject_reason,
-            ]  # fmt: skip
-            for r in qs
-        )
+        header, rows = svc.review_table(qs)
         return listing.xlsx_response(_("代表填报.xlsx"), header, rows)
-    groups = DeputyGroup.objects.filter(
-        members__in=svc.reviewable_deputies(request.user)
-    ).distinct()
     page = listing.paginate(request, qs)
     svc.label(page)
     context = {
@@ -194,7 +166,7 @@ def review_list(request):
         "status": status,
         "statuses": SelfReport.Status.choices,
         "group": group,
-        "groups": groups.select_related("delegation"),
+        "groups": svc.review_groups(request.user),
         "sort": sort,
         "reject_form": forms.RejectForm(),
     }

@@ -216,7 +216,7 @@ def test_log_export_is_itself_logged(world, client_for):
     latest = ExportLog.objects.order_by("-pk").first()
     assert (latest.user, latest.kind, latest.rows) == (
         world.leadership,
-        "supervision.export_log.services",
+        "supervision.export_log",
         1,
     )
 
@@ -279,7 +279,7 @@ def test_every_list_export_has_a_chinese_label():
     from supervision.export_log.services import KIND_LABELS
 
     names = _xlsx_list_url_names()
-    assert {"deputies.list", "activities.leave_queue", "supervision.records.points"} <= names
+    assert {"deputies.list", "activities.leave_queue", "supervision.points"} <= names
     assert sorted(names - set(KIND_LABELS)) == []
 
 
