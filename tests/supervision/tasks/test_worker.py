@@ -21,7 +21,7 @@ from supervision import tasks
 from supervision.models import ExportJob, JobRun, Notification, ShortfallFlag
 from tests.supervision.tasks.conftest import idle_flags
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def purge(queue):
@@ -86,10 +86,11 @@ def database_url() -> str:
 
 
 def start_worker_process(queue, exports, log, **extra) -> subprocess.Popen:
+    # PYTHONPATH: the worker imports this checkout's code, whatever else is installed.
     env = {**os.environ, "DATABASE_URL": database_url(), "EXPORT_ROOT": str(exports),
-           "JOBS_TEST_QUEUE": queue, **extra}  # fmt: skip
+           "JOBS_TEST_QUEUE": queue, "PYTHONPATH": str(ROOT), **extra}  # fmt: skip
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "jobs" / "worker_process.py")],
+        [sys.executable, str(Path(__file__).with_name("worker_process.py"))],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
 

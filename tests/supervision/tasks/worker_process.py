@@ -16,18 +16,18 @@ import django  # noqa: E402
 
 django.setup()
 
-import supervision.reports.feedback as feedback  # noqa: E402
+import supervision.reports.bundle as bundle  # noqa: E402
 from jdrenda.celery import app  # noqa: E402
 
 delay = float(os.environ.get("JOBS_TEST_SHEET_DELAY") or 0)
 if delay:
-    build = feedback.build_feedback_workbook
+    build = bundle.build_feedback_workbook
 
     def slow_build(*args, **kwargs):
         time.sleep(delay)
         return build(*args, **kwargs)
 
-    feedback.build_feedback_workbook = slow_build
+    bundle.build_feedback_workbook = slow_build  # where the year's bundle looks it up
 
 app.conf.broker_transport_options = {
     "visibility_timeout": float(os.environ.get("JOBS_TEST_VISIBILITY") or 3600),
