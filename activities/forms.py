@@ -3,11 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from deputies.models import Delegation, Deputy, DeputyGroup, Organiser, Term
-from jdrenda.params import ModelIdsField
-from jdrenda.widgets import DeputyCodeInput, DeputySelect
-
-from .models import (
+from activities.models import (
     Activity,
     ActivityType,
     AttendanceStatus,
@@ -15,6 +11,9 @@ from .models import (
     ParticipationStatus,
     PublicOpinion,
 )
+from deputies.models import Delegation, Deputy, DeputyGroup, Organiser, Term
+from jdrenda.params import ModelIdsField
+from jdrenda.widgets import DeputyCodeInput, DeputySelect
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

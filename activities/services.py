@@ -14,10 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from deputies.models import Deputy
-from supervision import closing, notifications
-
-from .models import (
+from activities.models import (
     Activity,
     ActivityType,
     AttendanceStatus,
@@ -27,6 +24,9 @@ from .models import (
     ParticipationStatus,
     PublicOpinion,
 )
+from deputies.models import Deputy
+from supervision.closing import services as closing
+from supervision.notifications import services as notifications
 
 SIGNIN_SALT = "jdrenda.activity-signin"
 

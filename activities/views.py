@@ -15,6 +15,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities import forms, services
+from activities.attachments import services as attachments
+from activities.models import (
+    Activity,
+    ActivityType,
+    AttendanceStatus,
+    Communication,
+    ContactMethod,
+    LiaisonCommunication,
+    Participation,
+    ParticipationStatus,
+    PublicOpinion,
+)
 from deputies import permissions, privacy
 from deputies.models import Constituent, Delegation, Deputy, DeputyGroup, Organiser, Role
 from deputies.scopes import (
@@ -30,19 +43,6 @@ from deputies.scopes import (
 from jdrenda.listing import paginate, sort, wants_xlsx, xlsx_response
 from jdrenda.params import choice_param, date_param, int_param, note_invalid_form, text_param
 from jdrenda.views import confirm_delete
-
-from . import attachments, forms, services
-from .models import (
-    Activity,
-    ActivityType,
-    AttendanceStatus,
-    Communication,
-    ContactMethod,
-    LiaisonCommunication,
-    Participation,
-    ParticipationStatus,
-    PublicOpinion,
-)
 
 
 def _error_text(exc: ValidationError) -> str:

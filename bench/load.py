@@ -208,7 +208,7 @@ def user_loop(page: Page, port: int, cookies: dict, deadline: float, think, cap:
 
 def bump_versions(redis_url: str, every: float, deadline: float, log: list) -> None:
     """Every `every` seconds, what any write does to the dashboard: a new data version
-    (supervision.dashboard; django-redis stores the integer as is under ':1:<key>')."""
+    (supervision.dashboard.services; django-redis stores the integer as is under ':1:<key>')."""
     import redis
 
     client = redis.Redis.from_url(redis_url)

@@ -6,7 +6,7 @@ Uses PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/
 creating, migrating and seeding the database with `seed_demo --scale N` the first time (about
 20,000 deputies at scale 67). Then, each as the median of several runs in this one process:
 
-  (a) the year's evaluation (supervision.compliance.evaluate_year), and the single
+  (a) the year's evaluation (supervision.evaluation.compliance.evaluate_year), and the single
       hand-written SQL aggregate that produces the same counts (the lower bound): ratio a/lb;
   (b) the evaluation-workbook export, with the peak memory of a separate export process;
   (c) the feedback sheets of one delegation;
@@ -224,10 +224,10 @@ def main() -> None:
     )
     from deputies.models import Constituent, Delegation, Deputy, ServicePeriod, Suspension, Term
     from proposals.models import Cosignature, Proposal
-    from supervision.compliance import evaluate_year
-    from supervision.exports import write_evaluation_workbook
-    from supervision.feedback import write_feedback_dir
+    from supervision.evaluation.compliance import evaluate_year
     from supervision.models import ConstituencyReport
+    from supervision.reports.bundle import write_feedback_dir
+    from supervision.reports.workbook import write_evaluation_workbook
     from supervision.rules import RULES
 
     call_command("migrate", verbosity=0)

@@ -301,7 +301,7 @@ def deputy_history(request, pk):
 @login_required
 def my_history(request):
     """The signed-in deputy's own history (no deputy id in the address)."""
-    from supervision import self_reports
+    from supervision.self_reports import services as self_reports
 
     own = self_reports.own_deputy(request.user, year_param(request))
     if own is None:

@@ -5,7 +5,7 @@ what a role may write cannot differ between a form and a workbook row. Each func
 a user (or a UserScope: the command line imports as office staff, COMMAND_LINE) and plain
 objects with the ids it needs (`delegation_id`, `group_id`, `pk`), so the import can ask
 row by row without a query. The QuerySet forms in deputies.scopes (deputies_editable_by,
-activities_editable_by, …) must agree: tests/ledger/test_permissions.py checks both.
+activities_editable_by, …) must agree: tests/supervision/ledger/test_permissions.py checks both.
 """
 
 from .models import Role

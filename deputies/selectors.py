@@ -102,7 +102,7 @@ def deputy_list(user, filters: DeputyFilters):
 def compliance_by_id(year: int, deputies, today: date | None = None) -> dict:
     """{deputy id: overall Status in `year` as of today} for the deputies in office that
     year (达标, 未达标, or 进行中/预警 while the year runs)."""
-    from supervision import compliance
+    from supervision.evaluation import compliance
 
     ids = list(deputies.values_list("pk", flat=True))
     if not ids:
@@ -133,8 +133,8 @@ def performance_file(
 ) -> PerformanceFile:
     """Each rule's achieved/required in `year` as of today, with the records behind it, as
     `viewer` may see them (a proposal's evaluation only where proposals.visibility allows)."""
-    from supervision import compliance
-    from supervision.feedback import collect_records
+    from supervision.evaluation import compliance
+    from supervision.reports.feedback import collect_records
 
     years = deputy.term.years()
     as_of = today or compliance.as_of_today()

@@ -147,7 +147,7 @@ def _back(deputy, anchor=""):
 
 @login_required
 def deputy_list(request):
-    from supervision import compliance
+    from supervision.evaluation import compliance
 
     _require_roles(request.user)
     filters = selectors.DeputyFilters.from_request(request)
@@ -214,7 +214,7 @@ def _compliance_text(status):
 def my_file(request):
     """我的履职档案: the signed-in deputy's own file, phone first. It takes no deputy id, so
     nothing of another deputy is reachable from it; a user with no deputy record gets 404."""
-    from supervision import self_reports
+    from supervision.self_reports import services as self_reports
 
     asked = _asked_year(request)
     own = self_reports.own_deputy(request.user, asked)

@@ -51,12 +51,12 @@ def xlsx_response(
 ) -> HttpResponse:
     """An xlsx download of exactly what a list shows (all pages, same filters and order).
 
-    Every such download is recorded in the export log (supervision.export_log) once the file
-    is built. `request` defaults to the request being served (simple-history's middleware
+    Every such download is recorded in the export log (supervision.export_log.services) once
+    the file is built. `request` defaults to the request being served (simple-history's middleware
     keeps it), `kind` to the view's URL name ("deputies.list"), `description` to the file
     name and the query's filters; `masked` is False only when full phones/addresses went out.
     """
-    from supervision.export_log import describe_query, log_export
+    from supervision.export_log.services import describe_query, log_export
 
     request = request if request is not None else current_request()
     title = filename.removesuffix(".xlsx")

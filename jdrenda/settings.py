@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "deputies.mfa.RequireMFAMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "supervision.closing_middleware.ClosedYearMiddleware",  # last: wraps the view only
+    "supervision.closing.middleware.ClosedYearMiddleware",  # last: wraps the view only
 ]
 
 ROOT_URLCONF = "jdrenda.urls"
@@ -241,7 +241,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # A broker that is down fails a publish within about two seconds instead of hanging the
-# request (supervision.jobs.enqueue turns the error into a message): a short connect timeout
+# request (jdrenda.queue.enqueue turns the error into a message): a short connect timeout
 # and one quick retry. The socket timeout stays above the worker's 1 s BRPOP poll.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5}

@@ -19,7 +19,9 @@ from deputies.models import Role
 from deputies.scopes import activities_visible_to, proposals_visible_to, user_scope
 
 UPCOMING_DAYS = 30  # meetings and activities in the next 30 days
-REPLY_MONTHS = 3  # supervision.dashboard.ON_TIME_MONTHS: a reply is due within three months
+REPLY_MONTHS = (
+    3  # supervision.dashboard.services.ON_TIME_MONTHS: a reply is due within three months
+)
 
 
 @dataclass(frozen=True)
@@ -31,15 +33,15 @@ class Todo:
 
 
 def _pending_reviews(user, today):
-    from supervision import self_reports
+    from supervision.self_reports import services as self_reports
 
     return Todo("reviews", _("待审核的代表填报"), self_reports.pending_for(user).count(),
                 reverse("supervision:review_list"))  # fmt: skip
 
 
 def _open_flags(user, today):
-    from supervision import self_reports
     from supervision.models import RecordFlag
+    from supervision.self_reports import services as self_reports
 
     n = self_reports.flags_resolvable_by(user).filter(status=RecordFlag.Status.OPEN).count()
     return Todo("flags", _("待处理的错重漏反馈"), n, reverse("supervision:flags"))
@@ -48,7 +50,7 @@ def _open_flags(user, today):
 def overdue_proposals(user, today):
     """Proposals visible to the user, not withdrawn, with no reply three months after they
     were submitted (the dashboard's 超期未答复)."""
-    from supervision.dashboard import add_months
+    from supervision.dashboard.services import add_months
 
     return (
         proposals_visible_to(user)
@@ -78,14 +80,14 @@ def _to_evaluate(user, today):
 
 
 def _leave_queue(user, today):
-    from activities.session_selectors import queue_for
+    from activities.sessions.selectors import queue_for
 
     return Todo("leave", _("待我审批的请假申请"), queue_for(user).count(),
                 reverse("activities:leave_queue"))  # fmt: skip
 
 
 def _upcoming_meetings(user, today):
-    from activities.session_selectors import meetings_visible_to
+    from activities.sessions.selectors import meetings_visible_to
 
     n = (
         meetings_visible_to(user)

@@ -24,9 +24,9 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("proposals/", include("proposals.urls")),
     path("supervision/", include("supervision.urls")),
-    path("evaluation/", include("supervision.export_urls")),
-    path("dashboard/", include("supervision.dashboard_urls")),
-    path("notifications/", include("supervision.notification_urls")),
+    path("evaluation/", include("supervision.reports.urls")),
+    path("dashboard/", include("supervision.dashboard.urls")),
+    path("notifications/", include("supervision.notifications.urls")),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on their own (the admin, files opened directly).
     path(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from activities.services import in_office_on
 from deputies.models import Deputy
-from supervision import notifications
+from supervision.notifications import services as notifications
 
 from .models import Assignment, Cosignature, Proposal, ProposalEvaluation, Satisfaction
 
@@ -78,11 +78,11 @@ def save_proposal(form) -> Proposal:
     return proposal
 
 
-DUE_MONTHS = 3  # supervision.dashboard.ON_TIME_MONTHS: the default 办理期限
+DUE_MONTHS = 3  # supervision.dashboard.services.ON_TIME_MONTHS: the default 办理期限
 
 
 def default_due_date(proposal: Proposal):
-    from supervision.dashboard import add_months
+    from supervision.dashboard.services import add_months
 
     return add_months(proposal.submitted_date, DUE_MONTHS)
 
@@ -140,7 +140,7 @@ def record_unit_reply(assignment: Assignment, reply: str, reply_date, due_date, 
     """One unit's reply (and its 办理期限, and an optional 答复函, checked by content like an
     activity's attachments). Only while the proposal is 办理中 or 答复. A new letter replaces
     the old one; the old file goes once this commits, a refused one is never stored."""
-    from activities.attachments import check_upload
+    from activities.attachments.services import check_upload
 
     proposal = Proposal.objects.select_for_update().get(pk=assignment.proposal_id)
     if proposal.status not in (S.HANDLING, S.REPLIED):

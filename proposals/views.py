@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities.attachments import stored_file_response
+from activities.attachments.services import stored_file_response
 from deputies import permissions
 from deputies.models import Role
 from deputies.scopes import proposals_visible_to, user_scope

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
+from supervision.models import (
     Award,
     ClosedYear,
     ConstituencyReport,
@@ -170,7 +170,7 @@ class PointWeightAdmin(admin.ModelAdmin):
 
 
 # 导出记录 (issue 7.3): rows are only ever added, by the exports themselves.
-from .models import ExportLog  # noqa: E402
+from supervision.models import ExportLog  # noqa: E402
 
 
 @admin.register(ExportLog)

@@ -7,10 +7,10 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         # A change to any record that counts invalidates the dashboard's cached figures.
-        from .dashboard import connect_signals
+        from supervision.dashboard.services import connect_signals
 
         connect_signals()
         # Records of a closed year change only with office-staff rights and a reason.
-        from .closing import connect_signals as connect_closing
+        from supervision.closing.services import connect_signals as connect_closing
 
         connect_closing()

@@ -16,8 +16,8 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from .jobs import run_job
-from .models import ExportJob, JobRun
+from supervision.models import ExportJob, JobRun
+from supervision.reports.jobs import run_job
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def run_export_job(self, job_id: int) -> str:
 
 def _log_job(job: ExportJob, scheduled: bool = False) -> None:
     """The generated file in the export log (kind evaluation_job or feedback_zip)."""
-    from .export_log import log_job_export
+    from supervision.export_log.services import log_job_export
 
     if job.kind in ExportJob.FEEDBACK_KINDS:
         log_job_export(job, "feedback_zip", job.total, scheduled)
@@ -83,8 +83,8 @@ def _log_job(job: ExportJob, scheduled: bool = False) -> None:
 @shared_task(**RELIABLE, time_limit=15 * 60, soft_time_limit=14 * 60)
 def refresh_dashboard(self, year: int) -> str:
     """Recompute the dashboard's figures of `year` after a change (queued by the page, which
-    meanwhile shows the previous figures; see supervision.dashboard.summary)."""
-    from .dashboard import run_refresh
+    meanwhile shows the previous figures; see supervision.dashboard.services.summary)."""
+    from supervision.dashboard.services import run_refresh
 
     run_refresh(year)
     return "done"
@@ -92,8 +92,8 @@ def refresh_dashboard(self, year: int) -> str:
 
 @shared_task(**RELIABLE, time_limit=15 * 60, soft_time_limit=14 * 60)
 def scan_shortfalls(self, year: int | None = None) -> str:
-    from .compliance import as_of_today
-    from .scan import scan_shortfalls as scan
+    from supervision.evaluation.compliance import as_of_today
+    from supervision.notifications.scan import scan_shortfalls as scan
 
     today = as_of_today()
     # A year has shortfalls only once it has ended: in January the weekly scan also flags
@@ -107,7 +107,11 @@ def scan_shortfalls(self, year: int | None = None) -> str:
 @shared_task(**RELIABLE, time_limit=20 * 60, soft_time_limit=19 * 60)
 def shortfall_reminders(self, occasion: str = "quarter", year: int | None = None) -> str:
     """occasion "quarter" (period 2026-Q4) or "november" (period 2026-11-01)."""
-    from .reminders import november_period, quarter_period, shortfall_reminders
+    from supervision.notifications.reminders import (
+        november_period,
+        quarter_period,
+        shortfall_reminders,
+    )
 
     today = timezone.localdate()
     period = november_period(today) if occasion == "november" else quarter_period(today)
@@ -118,7 +122,7 @@ def shortfall_reminders(self, occasion: str = "quarter", year: int | None = None
 
 @shared_task(**RELIABLE, time_limit=10 * 60, soft_time_limit=9 * 60)
 def group_report_reminders(self, year: int | None = None) -> str:
-    from .reminders import group_report_reminders as remind
+    from supervision.notifications.reminders import group_report_reminders as remind
 
     with recorded("group_report_reminders") as run:
         run.detail = str(remind(year or timezone.localdate().year))
@@ -129,7 +133,7 @@ def group_report_reminders(self, year: int | None = None) -> str:
 def year_end_feedback(self, year: int | None = None) -> str:
     """Build the district's feedback-sheet zip for the year, then tell the deputies and the
     office. A redelivered run rebuilds the same job's file in place and sends nothing twice."""
-    from .reminders import feedback_job, year_end_feedback
+    from supervision.notifications.reminders import feedback_job, year_end_feedback
 
     year = year or timezone.localdate().year
     with recorded("year_end_feedback") as run:

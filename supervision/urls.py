@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from supervision.ledger import views
 
 app_name = "supervision"
 urlpatterns = [
@@ -12,7 +12,7 @@ urlpatterns = [
 ]
 
 # Supervision records (Art. 26, 28, 29): pages in record_views.
-from . import record_views  # noqa: E402
+from supervision.records import views as record_views  # noqa: E402
 
 urlpatterns += [
     path("reports/", record_views.report_list, name="report_list"),
@@ -42,7 +42,7 @@ urlpatterns += [
 ]
 
 # Issue 5: group leaders' pages, award pre-screening (Art. 28), points (履职积分).
-from . import leader_views  # noqa: E402
+from supervision.groups import views as leader_views  # noqa: E402
 
 urlpatterns += [
     path("groups/", leader_views.group_list, name="group_list"),
@@ -52,7 +52,7 @@ urlpatterns += [
 ]
 
 # 填报→审核 and 错重漏反馈 (issue 5): the deputy's own pages take no deputy id.
-from . import self_report_views  # noqa: E402
+from supervision.self_reports import views as self_report_views  # noqa: E402
 
 urlpatterns += [
     path("mine/report/", self_report_views.report_new, name="self_report_new"),
@@ -68,12 +68,12 @@ urlpatterns += [
 ]
 
 # 导出记录 (issue 7.3): who exported personal data.
-from . import export_log_views  # noqa: E402
+from supervision.export_log import views as export_log_views  # noqa: E402
 
 urlpatterns += [path("export-log/", export_log_views.export_log_list, name="export_log")]
 
 # Closed years (issue 7.4): office staff close and re-open years, with a reason.
-from . import closing_views  # noqa: E402
+from supervision.closing import views as closing_views  # noqa: E402
 
 urlpatterns += [
     path("closed-years/", closing_views.closed_years, name="closed_years"),
@@ -82,7 +82,7 @@ urlpatterns += [
 ]
 
 # PDF documents: the feedback sheet and the performance file (履职档案).
-from . import document_views  # noqa: E402
+from supervision.documents import views as document_views  # noqa: E402
 
 urlpatterns += [
     path("mine/feedback.pdf", document_views.my_feedback_pdf, name="my_feedback_pdf"),

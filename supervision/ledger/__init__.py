@@ -3,12 +3,11 @@
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
-from supervision import closing
-
-from .apply import Applier
-from .issues import Issue, LedgerResult, SheetStats
-from .reader import read_workbook_with_warnings
-from .validate import Validator
+from supervision.closing import services as closing
+from supervision.ledger.apply import Applier
+from supervision.ledger.issues import Issue, LedgerResult, SheetStats
+from supervision.ledger.reader import read_workbook_with_warnings
+from supervision.ledger.validate import Validator
 
 __all__ = ["Issue", "LedgerResult", "SheetStats", "import_ledger"]
 
@@ -34,8 +33,8 @@ def import_ledger(
             result.sheets[warning.sheet].warnings += 1
     if result.errors:
         return result
-    # Closed years (supervision.closing): rows that would add or change a record of a closed
-    # year are errors, unless an office-staff override with a reason is active (the
+    # Closed years (supervision.closing.services): rows that would add or change a record of a
+    # closed year are errors, unless an office-staff override with a reason is active (the
     # command's --closed-year-reason). The applier checks row by row, so the per-save guard
     # stands aside for the bulk writes.
     closed = closing.closed_years()

@@ -39,13 +39,12 @@ from proposals.models import (
     ProposalEvaluation,
 )
 from proposals.services import default_due_date
-from supervision import notifications
+from supervision.ledger import schema as S
+from supervision.ledger.cells import code as norm_code
+from supervision.ledger.issues import Issue
+from supervision.ledger.validate import KEEP, PRESENT, Plan
 from supervision.models import ConstituencyReport
-
-from . import schema as S
-from .cells import code as norm_code
-from .issues import Issue
-from .validate import KEEP, PRESENT, Plan
+from supervision.notifications import services as notifications
 
 
 def _given(**values) -> dict:
@@ -68,7 +67,7 @@ class Applier:
     def __init__(self, plan: Plan, result, user=None, closed=frozenset(), closed_reason=None):
         self.plan = plan
         self.result = result
-        self.closed = frozenset(closed)  # closed years (supervision.closing)
+        self.closed = frozenset(closed)  # closed years (supervision.closing.services)
         self.closed_reason = closed_reason  # an office-staff override's reason, or None
         reason = _("履职台账导入")
         if closed_reason:

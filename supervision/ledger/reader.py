@@ -16,9 +16,9 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .cells import is_blank
-from .issues import Issue
-from .schema import SHEETS, normalise_header
+from supervision.ledger.cells import is_blank
+from supervision.ledger.issues import Issue
+from supervision.ledger.schema import SHEETS, normalise_header
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx, are OLE files
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument"

@@ -23,12 +23,11 @@ from deputies.models import (
     Term,
 )
 from proposals.models import HandlingUnit, Proposal
-
-from . import schema as S
-from .cells import CLEAR, CellError, is_clear, parse_date, text
-from .cells import code as norm_code
-from .issues import Issue, LedgerResult, SheetStats
-from .reader import Row, Sheet
+from supervision.ledger import schema as S
+from supervision.ledger.cells import CLEAR, CellError, is_clear, parse_date, text
+from supervision.ledger.cells import code as norm_code
+from supervision.ledger.issues import Issue, LedgerResult, SheetStats
+from supervision.ledger.reader import Row, Sheet
 
 PRESENT = S.ATTENDANCE["出席"]
 LEAVE = S.ATTENDANCE["请假"]

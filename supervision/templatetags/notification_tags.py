@@ -2,7 +2,7 @@
 
 from django import template
 
-from supervision.notifications import unread_count
+from supervision.notifications.services import unread_count
 
 register = template.Library()
 

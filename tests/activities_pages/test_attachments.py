@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from activities import attachments
+from activities.attachments import services as attachments
 from activities.models import ActivityAttachment
 from deputies.models import Role
 

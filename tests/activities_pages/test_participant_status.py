@@ -60,7 +60,7 @@ def test_single_add_defaults_to_invited_before_the_day(world, make_activity, cli
 
 
 def test_invited_does_not_count_toward_the_rules(world, make_activity):
-    from supervision.compliance import evaluate_year
+    from supervision.evaluation.compliance import evaluate_year
 
     training = make_activity(type="training", name="培训")
     Participation.objects.create(activity=training, deputy=world.d1, status="invited")

@@ -107,8 +107,8 @@ def test_opinion_in_the_future_refused(dates_world):
 
 
 def test_self_report_in_the_future_refused(dates_world, make_user):
-    from supervision import self_reports
     from supervision.models import SelfReport
+    from supervision.self_reports import services as self_reports
 
     w = dates_world
     user = make_user("zhangsan")
@@ -145,8 +145,8 @@ def test_activity_ahead_takes_invitations_not_attendance(dates_world):
 
 
 def test_speech_at_a_meeting_ahead_refused(dates_world, make_user):
-    from activities import session_services
     from activities.models import Meeting, Session, Speech
+    from activities.sessions import services as session_services
 
     w = dates_world
     ahead = w.today + timedelta(days=3)

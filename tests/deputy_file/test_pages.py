@@ -30,7 +30,9 @@ def test_the_file_shows_each_rule_with_its_status_and_only_own_data(
 ):
     # As of 3 December the year is running: 0/5 联系选民 is behind the pace (due
     # round(5 × 337/365) = 5), so 预警 — never 未达标 before the year ends.
-    monkeypatch.setattr("supervision.compliance.as_of_today", lambda: date(today.year, 12, 3))
+    monkeypatch.setattr(
+        "supervision.evaluation.compliance.as_of_today", lambda: date(today.year, 12, 3)
+    )
     zhang, zhao = world["zhang"], world["zhao"]
     day = today - timedelta(days=1) if today.month > 1 or today.day > 1 else today
     comm = Communication.objects.create(deputy=zhao, date=day, method="visit")

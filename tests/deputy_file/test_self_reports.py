@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from activities.models import Activity, Communication, Participation
-from supervision.compliance import evaluate_year
+from supervision.evaluation.compliance import evaluate_year
 from supervision.models import Notification, SelfReport
 
 pytestmark = pytest.mark.django_db
@@ -187,7 +187,7 @@ def test_service_refuses_self_review_even_for_office_staff(world, recent):
     from django.core.exceptions import ValidationError
 
     from deputies.models import Role, RoleAssignment
-    from supervision import self_reports
+    from supervision.self_reports import services as self_reports
 
     RoleAssignment.objects.create(user=world["deputy"], role=Role.OFFICE_STAFF)
     report = self_reports.submit(

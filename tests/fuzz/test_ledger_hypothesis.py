@@ -1,7 +1,7 @@
 """Bad input for the ledger import (issue 7, item 5), property-based with hypothesis.
 
 Random and malformed workbooks (tests/fuzz/strategies.py) go through the import the browser and
-the management command use (supervision.services.import_ledger). Whatever comes in:
+the management command use (supervision.ledger.services.import_ledger). Whatever comes in:
 - no exception: a LedgerResult (the command: CommandError at worst);
 - with errors nothing is saved: every table of the four apps, history included, keeps its count;
 - every error names its sheet, a row the workbook has and a column of that sheet, or is a
@@ -31,7 +31,7 @@ from deputies.models import Delegation, Role
 from deputies.scopes import UserScope
 from supervision.ledger import LedgerResult
 from supervision.ledger import schema as S
-from supervision.services import import_ledger
+from supervision.ledger.services import import_ledger
 
 from .strategies import NEXT_TERM, TERM, baseline_sheets, raw_files, workbook_bytes, workbooks
 

@@ -54,8 +54,8 @@ def test_login_message_and_user_menu_name_the_person(people, client):
 def test_reviewer_and_notification_name_the_reviewer(
     people, client_for, django_capture_on_commit_callbacks
 ):
-    from supervision import self_reports
     from supervision.models import Notification, SelfReport
+    from supervision.self_reports import services as self_reports
 
     leader_user, deputy_user, deputy, *_ = people
     report = SelfReport.objects.create(
@@ -74,7 +74,7 @@ def test_reviewer_and_notification_name_the_reviewer(
 
 @pytest.mark.django_db
 def test_history_and_export_log_name_the_person(people, client_for):
-    from supervision.export_log import log_unattended_export
+    from supervision.export_log.services import log_unattended_export
 
     _leader, _deputy_user, deputy, office, _ = people
     client = client_for(office)

@@ -102,7 +102,7 @@ def demo_world(_demo_snapshot, transactional_db):
         seed_demo(log=lambda *args: None)
     # allauth keeps used TOTP codes and login failures in the cache; the dashboard its figures.
     cache.clear()
-    from supervision.dashboard import bump_data_version
+    from supervision.dashboard.services import bump_data_version
 
     bump_data_version()
     yield

@@ -124,7 +124,7 @@ def test_failed_exports_write_nothing(world, client_for, monkeypatch):
     monkeypatch.setattr("jdrenda.listing.write_table", broken)
     with pytest.raises(RuntimeError):
         client.get(reverse("deputies:list"), {"format": "xlsx"})
-    monkeypatch.setattr("supervision.export_views.write_evaluation_workbook", broken)
+    monkeypatch.setattr("supervision.reports.views.write_evaluation_workbook", broken)
     with pytest.raises(RuntimeError):
         client.get(reverse("evaluation:download"), {"year": 2024})
     assert not ExportLog.objects.exists()
@@ -140,7 +140,7 @@ def test_failed_job_writes_nothing(
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("supervision.jobs.export_to_path", broken)
+    monkeypatch.setattr("supervision.reports.jobs.export_to_path", broken)
     # Eager tasks propagate the error in tests; a worker would record it on the job.
     with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
         client_for(world.office).post(reverse("evaluation:workbook"), {"year": 2024})
@@ -167,7 +167,7 @@ def test_who_reads_the_log(world, client_for, who, status):
 
 
 def test_log_page_newest_first_and_filters(world, client_for):
-    from supervision.export_log import log_unattended_export
+    from supervision.export_log.services import log_unattended_export
 
     old = log_unattended_export("evaluation", "2023年度", 3, user=world.office)
     ExportLog.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=10))
@@ -189,7 +189,7 @@ def test_log_page_newest_first_and_filters(world, client_for):
 
 
 def test_log_page_is_paginated_with_fixed_queries(world, client_for, django_assert_max_num_queries):
-    from supervision.export_log import log_unattended_export
+    from supervision.export_log.services import log_unattended_export
 
     client = client_for(world.office)
     client.get(LOG)  # the first request of a session reads a little more
@@ -207,7 +207,7 @@ def test_log_page_is_paginated_with_fixed_queries(world, client_for, django_asse
 
 
 def test_log_export_is_itself_logged(world, client_for):
-    from supervision.export_log import log_unattended_export
+    from supervision.export_log.services import log_unattended_export
 
     log_unattended_export("evaluation", "2023年度", 3, user=world.office)
     response = client_for(world.leadership).get(LOG, {"format": "xlsx"})
@@ -229,7 +229,7 @@ def test_nav_links_the_log_for_office_and_leadership_only(world, client_for):
 
 def test_admin_is_read_only(world, client_for, make_user):
     from deputies.models import Role
-    from supervision.export_log import log_unattended_export
+    from supervision.export_log.services import log_unattended_export
 
     admin = make_user("admin_office", [(Role.OFFICE_STAFF, None)], is_staff=True,
                       is_superuser=True)  # fmt: skip
@@ -276,7 +276,7 @@ def _xlsx_list_url_names():
 
 
 def test_every_list_export_has_a_chinese_label():
-    from supervision.export_log import KIND_LABELS
+    from supervision.export_log.services import KIND_LABELS
 
     names = _xlsx_list_url_names()
     assert {"deputies.list", "activities.leave_queue", "supervision.points"} <= names
@@ -299,7 +299,7 @@ def test_log_page_and_xlsx_name_lists_in_chinese(world, client_for):
 
 
 def test_unknown_kind_reads_other_not_code(world, client_for):
-    from supervision.export_log import log_unattended_export
+    from supervision.export_log.services import log_unattended_export
 
     log_unattended_export("someapp.new_list", "新列表", 1, user=world.office)
     html = client_for(world.office).get(LOG).content.decode()

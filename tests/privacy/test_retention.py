@@ -9,7 +9,7 @@ from django.core.management import call_command
 from activities.models import Communication
 from deputies.models import Constituent
 from deputies.privacy import ERASED_PHONE_PREFIX, erase_expired_constituent_contacts
-from supervision.compliance import evaluate_year
+from supervision.evaluation.compliance import evaluate_year
 
 from .conftest import ADDRESS, PHONE
 

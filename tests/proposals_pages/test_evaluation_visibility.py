@@ -161,7 +161,7 @@ def test_own_feedback_sheet(ev, client_for):
 @pytest.mark.django_db
 def test_feedback_zip(ev, tmp_path):
     """The district's zip: each sheet is its deputy's own; only the lead's carries it."""
-    from supervision.feedback import write_feedback_zip
+    from supervision.reports.bundle import write_feedback_zip
 
     target = tmp_path / "fb.zip"
     write_feedback_zip(2024, target, ev.term)

@@ -70,7 +70,7 @@ NATURAL = {
     "activities.Communication": ["deputy", "date", "method"],
     "activities.Participation": ["activity", "deputy"],
     # Reached through LeaveRequest.meetings' table (the demo writes each request's one
-    # meeting in `meeting`; see activities.session_services.covered_meeting_ids).
+    # meeting in `meeting`; see activities.sessions.services.covered_meeting_ids).
     "activities.LeaveRequest": ["deputy", "meeting"],
     "supervision.SelfReport": ["deputy", "kind", "date", "title"],
     "proposals.Proposal": ["number"],
@@ -246,7 +246,7 @@ def test_every_demo_account_has_its_role():
 @pytest.mark.django_db
 @pytest.mark.parametrize("year", [2024, 2025, 2026])
 def test_every_rule_has_deputies_meeting_it_and_falling_short(year):
-    from supervision.compliance import Status, evaluate_year
+    from supervision.evaluation.compliance import Status, evaluate_year
     from supervision.rules import RULES
 
     evaluation = evaluate_year(year)
@@ -283,8 +283,8 @@ def test_scale_two_roughly_doubles_the_deputies():
 def test_the_demo_accounts_can_walk_every_workflow():
     """Issue 11, item 9: the demo deputy's self-report reaches the demo leader, and the
     deputy's leave request reaches the demo head (and the town staff see the deputy)."""
-    from activities import session_selectors
-    from supervision import self_reports
+    from activities.sessions import selectors as session_selectors
+    from supervision.self_reports import services as self_reports
 
     User = get_user_model()
     deputy = Deputy.objects.get(user__username="deputy")

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from activities import session_services as services
 from activities.models import Attendance, LeaveRequest
+from activities.sessions import services
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_click_on_approved_leave_asks_and_confirmation_cancels_the_request(
     live_server, held, browser_page, screenshot
 ):
-    from activities import session_services as services
     from activities.models import Attendance, LeaveRequest
+    from activities.sessions import services
 
     world = held
     zhang = world.deputies_a[0]

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from activities import session_services as services
 from activities.models import Attendance, LeaveRequest, Meeting, Session
+from activities.sessions import services
 
 pytestmark = pytest.mark.django_db
 

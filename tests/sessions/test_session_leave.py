@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from activities import session_services as services
 from activities.models import Attendance, AttendanceStatus, LeaveRequest
+from activities.sessions import services
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import pytest
 
 from activities.models import Attendance, Participation
 from activities.services import add_participants_bulk
-from activities.session_services import mark_unmarked_present
+from activities.sessions.services import mark_unmarked_present
 from deputies.models import Deputy
-from supervision.closing import ClosedYearError, close_year, closed_year_change
+from supervision.closing.services import ClosedYearError, close_year, closed_year_change
 
 
 @pytest.mark.django_db

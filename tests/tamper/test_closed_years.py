@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from activities.models import Activity, Attendance, Participation
-from supervision.closing import (
+from supervision.closing.services import (
     REASON_FIELD,
     ClosedYearError,
     close_year,
@@ -48,7 +48,7 @@ def closed_2025(world):
 @pytest.mark.django_db
 def test_district_feedback_job_never_closes_its_year(world, tmp_path, settings):
     """Issue 11.2: generating files never closes a year (closing is its own act)."""
-    from supervision.jobs import run_job
+    from supervision.reports.jobs import run_job
 
     settings.EXPORT_ROOT = tmp_path
     job = ExportJob.objects.create(kind="feedback_zip", year=2025, created_by=world.office)
@@ -60,7 +60,7 @@ def test_district_feedback_job_never_closes_its_year(world, tmp_path, settings):
 
 @pytest.mark.django_db
 def test_delegation_feedback_and_evaluation_jobs_do_not_close(world, tmp_path, settings):
-    from supervision.jobs import run_job
+    from supervision.reports.jobs import run_job
 
     settings.EXPORT_ROOT = tmp_path
     run_job(ExportJob.objects.create(kind="feedback_zip", year=2025, delegation=world.town))

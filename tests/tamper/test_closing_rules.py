@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from activities.models import Attendance, LeaveRequest
 from deputies.models import Role
-from supervision.closing import REASON_FIELD, close_year, may_close_years, reopen_year
+from supervision.closing.services import REASON_FIELD, close_year, may_close_years, reopen_year
 from supervision.models import ClosedYear, ExportJob
 
 pytestmark = pytest.mark.django_db

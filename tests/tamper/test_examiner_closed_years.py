@@ -11,11 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities import services as activity_services
-from activities import session_services
 from activities.models import Attendance, Communication, LeaveRequest, Meeting, Participation
+from activities.sessions import services as session_services
 from deputies.models import Constituent, Role
 from proposals.models import Cosignature, Proposal
-from supervision.closing import REASON_FIELD, ClosedYearError, close_year, closed_year_change
+from supervision.closing.services import (
+    REASON_FIELD,
+    ClosedYearError,
+    close_year,
+    closed_year_change,
+)
 from supervision.models import ClosedYear
 
 pytestmark = pytest.mark.django_db
@@ -182,7 +187,7 @@ def test_self_report_confirm_cannot_merge_into_a_closed_year_communication(
     world, contacted, closed, client_for
 ):
     from supervision.models import SelfReport
-    from supervision.self_reports import confirm
+    from supervision.self_reports.services import confirm
 
     comm = Communication.objects.get(deputy=world.deputy, date=date(2025, 4, 1))
     extra = Constituent.objects.create(deputy=world.deputy, name="新选民")

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from deputies.models import Deputy, Role, Term
-from supervision.closing import (
+from supervision.closing.services import (
     REASON_FIELD,
     ClosedYearError,
     close_year,
@@ -19,7 +19,7 @@ from supervision.closing import (
     request_state,
 )
 from supervision.ledger import import_ledger
-from tests.ledger.conftest import full_sheets, workbook_bytes
+from tests.supervision.ledger.conftest import full_sheets, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 CLOSED_MESSAGE = "该年度（2025）的记录已结账，不能修改。如需更正，请联系人事代表工委"

@@ -10,14 +10,14 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from activities import services as activity_services
-from activities import session_services
 from activities.models import Attendance, Meeting, Participation, Speech
+from activities.sessions import services as session_services
 from deputies import services as deputy_services
 from deputies.models import Constituent, Role, ServicePeriod, Suspension, Termination
 from proposals.models import Cosignature, Proposal
-from supervision.closing import close_year
+from supervision.closing.services import close_year
 from supervision.models import ConstituencyReport
-from supervision.records import save_constituency_report
+from supervision.records.services import save_constituency_report
 
 pytestmark = pytest.mark.django_db
 

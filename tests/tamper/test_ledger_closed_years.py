@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from activities.models import Attendance, Communication, Participation
 from deputies.models import Role
-from supervision.closing import close_year, closed_year_change
+from supervision.closing.services import close_year, closed_year_change
 from supervision.ledger import import_ledger
-from tests.ledger.conftest import MEETING, full_sheets, workbook_bytes
+from tests.supervision.ledger.conftest import MEETING, full_sheets, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -73,7 +73,7 @@ class Command(BaseCommand):
         size_kib = path.stat().st_size / 1024
         # A dump holds every phone, address and birth date in full: an export of personal
         # data like any other, recorded once the file is whole (个人信息保护法).
-        from supervision.export_log import log_unattended_export
+        from supervision.export_log.services import log_unattended_export
 
         log_unattended_export("backup", str(path), None, masked=False)
         self.stdout.write(f"已备份数据库 {db['NAME']} → {path}（{size_kib:.0f} KiB）")

@@ -3,9 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from deputies.models import Term
-from supervision.compliance import evaluate_year
-from supervision.export_log import evaluation_description, log_unattended_export
-from supervision.exports import export_to_path
+from supervision.evaluation.compliance import evaluate_year
+from supervision.export_log.services import evaluation_description, log_unattended_export
+from supervision.reports.workbook import export_to_path
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from deputies.models import Delegation, Deputy, Term
-from supervision.export_log import evaluation_description, log_unattended_export
-from supervision.feedback import write_feedback_dir
+from supervision.export_log.services import evaluation_description, log_unattended_export
+from supervision.reports.bundle import write_feedback_dir
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from supervision.closing import closed_year_change, is_office
-from supervision.services import import_ledger
+from supervision.closing.services import closed_year_change, is_office
+from supervision.ledger.services import import_ledger
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from supervision.ledger_template import template_bytes
+from supervision.ledger.template import template_bytes
 
 
 class Command(BaseCommand):

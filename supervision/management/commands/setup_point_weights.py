@@ -1,12 +1,12 @@
 """Create the default weights of the points view (履职积分), one PointWeight row per kind of
-record declared in supervision.points.
+record declared in supervision.records.points.
 
 Idempotent: an existing row is never changed (the office edits the weights in the admin).
 """
 
 from django.core.management.base import BaseCommand
 
-from supervision.points import setup_point_weights
+from supervision.records.points import setup_point_weights
 
 
 class Command(BaseCommand):

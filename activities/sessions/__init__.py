@@ -1,0 +1,2 @@
+"""Congress sessions (大会): meetings, attendance, leave requests, speeches, the sign-in
+sheet."""

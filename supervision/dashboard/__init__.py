@@ -1,0 +1,2 @@
+"""The leadership dashboard: the year's figures per delegation, cached and recomputed when records
+change."""

@@ -1,0 +1,1 @@
+"""Notifications: the inbox, e-mail and digests, the weekly shortfall scan and the reminders."""
