@@ -89,9 +89,10 @@ def _count_despite_errors(plan, result: LedgerResult, user) -> None:
             continue
         counted = probe.sheets[name]
         stats.created, stats.updated = counted.created, counted.updated
-        stats.unchanged = counted.unchanged
+        stats.unchanged, stats.samples = counted.unchanged, counted.samples
 
 
 def _reset_counts(result: LedgerResult):
     for stats in result.sheets.values():
         stats.created = stats.updated = stats.unchanged = 0
+        stats.samples = []

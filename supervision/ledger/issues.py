@@ -54,6 +54,8 @@ class SheetStats:
     duplicates: int = 0  # rows repeating a record already given above
     warnings: int = 0
     counted: bool = True  # False: the sheet has errors, its rows were not counted
+    # A few records as they will be saved: [(新增/更新, record text, [(field, old, new)])]
+    samples: list = field(default_factory=list)
 
     @property
     def summary(self) -> str:

@@ -48,6 +48,13 @@ def test_a_second_import_counts_new_changed_and_unchanged_rows():
         "新增 1 条出席记录，更新 1 条，不变 2 条；重复行 1 行（只计一次）"
     )
     assert result.sheets["履职活动"].summary == "新增 0 条活动参加记录，更新 0 条，不变 2 条"
+    # The sample: the new meeting and its attendance, and the changed attendance, old → new.
+    assert result.sheets["大会会议"].samples == [
+        ("新增", "第二次全体会议（2024-01-11）", []),
+        ("新增", "张三 · 第二次全体会议（2024-01-11） · 出席", []),
+        ("更新", f"王五 · {MEETING}（2024-01-10） · 出席", [("出席情况", "缺席", "出席")]),
+    ]
+    assert result.sheets["履职活动"].samples == []
     assert Attendance.objects.count() == 3  # a dry run saves nothing
 
 
