@@ -119,7 +119,7 @@ class PerformanceFile:
     years: list[int]
     evaluation: object | None  # DeputyEvaluation, or None when not in office that year
     records: object | None  # DeputyRecords
-    rules: list = field(default_factory=list)  # [(RuleResult, [records])]
+    rules: list = field(default_factory=list)  # [(RuleResult, [records], RuleProgress | None)]
     as_of: date | None = None
 
     @property
@@ -134,6 +134,7 @@ def performance_file(
     """Each rule's achieved/required in `year` as of today, with the records behind it, as
     `viewer` may see them (a proposal's evaluation only where proposals.visibility allows)."""
     from supervision.evaluation import compliance
+    from supervision.evaluation.progress import rule_progress
     from supervision.reports.feedback import collect_records
 
     years = deputy.term.years()
@@ -146,7 +147,12 @@ def performance_file(
     rules = []
     if row:
         by_rule = records.by_rule if records else {}
-        rules = [(result, by_rule.get(result.rule.code, [])) for result in row.results]
+        # What is left on each unmet rule of a running year, and the activities that would count.
+        progress = rule_progress(row, deputy, viewer)
+        rules = [
+            (result, by_rule.get(result.rule.code, []), progress.get(result.rule.code))
+            for result in row.results
+        ]
     return PerformanceFile(deputy, year, years, row, records, rules, as_of)
 
 

@@ -167,3 +167,12 @@ def clear_expired_sessions(self) -> str:
         deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
         run.detail = f"删除过期会话 {deleted} 个"
     return run.detail
+
+
+@shared_task(**RELIABLE, time_limit=10 * 60, soft_time_limit=9 * 60)
+def email_notifications(self, ids: list[int]) -> str:
+    """The emails of notify() (a digest when a recipient has several), sent after the commit
+    outside the request; only the rows still waiting are sent, so running it twice is safe."""
+    from supervision.notifications import services as notifications
+
+    return str(notifications.email_pending(ids))

@@ -23,6 +23,12 @@
       labelField: "text",
       searchField: ["text", "search"],
       maxOptions: 50,
+      // Filter the list on each keystroke, not 300 ms later (Tom Select's default). A <select>
+      // holds its options already, so Enter can take a match before that delayed refresh runs;
+      // it then ran anyway, reopened this box and took the focus back from the next picker
+      // (the 附议代表 box lost what was typed into it). The server search keeps its own delay
+      // (loadThrottle), and its answer opens the list only while this box has the focus.
+      refreshThrottle: 0,
       hidePlaceholder: true,
       closeAfterSelect: !multiple,
       placeholder: el.getAttribute("data-picker-placeholder") ||

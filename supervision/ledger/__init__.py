@@ -1,5 +1,7 @@
 """The ledger workbook (履职台账) import: read, validate everything, then save all or nothing."""
 
+import logging
+
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
@@ -10,6 +12,8 @@ from supervision.ledger.reader import read_workbook_with_warnings
 from supervision.ledger.validate import Validator
 
 __all__ = ["Issue", "LedgerResult", "SheetStats", "import_ledger"]
+
+logger = logging.getLogger(__name__)
 
 
 def import_ledger(
@@ -32,6 +36,7 @@ def import_ledger(
         if warning.sheet in result.sheets:
             result.sheets[warning.sheet].warnings += 1
     if result.errors:
+        _count_despite_errors(plan, result, user)
         return result
     # Closed years (supervision.closing.services): rows that would add or change a record of a
     # closed year are errors, unless an office-staff override with a reason is active (the
@@ -60,6 +65,33 @@ def import_ledger(
     return result
 
 
+def _count_despite_errors(plan, result: LedgerResult, user) -> None:
+    """An error in one sheet does not hide the other sheets' counts (issue 13): the rows that
+    passed go through the same dry run as a clean workbook, always rolled back. A sheet with an
+    error is marked not counted; if the partial plan cannot be applied at all (a row of another
+    sheet leans on a refused one), no sheet is counted rather than a wrong count shown."""
+    probe = LedgerResult(
+        term_name=result.term_name,
+        sheets={name: SheetStats(name, rows=s.rows) for name, s in result.sheets.items()},
+    )
+    failed = {issue.sheet for issue in result.errors}
+    try:
+        with transaction.atomic(), closing.guard_suspended():
+            Applier(plan, probe, user).apply()
+            transaction.set_rollback(True)
+    except Exception:  # noqa: BLE001 - a partial plan; the errors listed say what to fix
+        logger.info("ledger preview: the rows without errors could not be counted", exc_info=True)
+        failed = set(result.sheets)
+    for name, stats in result.sheets.items():
+        if name in failed or "" in failed:
+            stats.counted = False
+            continue
+        counted = probe.sheets[name]
+        stats.created, stats.updated = counted.created, counted.updated
+        stats.unchanged, stats.samples = counted.unchanged, counted.samples
+
+
 def _reset_counts(result: LedgerResult):
     for stats in result.sheets.values():
         stats.created = stats.updated = stats.unchanged = 0
+        stats.samples = []

@@ -54,6 +54,41 @@ def _given(**values) -> dict:
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 BATCH = 500
+SAMPLE = 5  # the preview shows this many new and this many changed records per sheet
+
+# The records each sheet's rows save, for the preview's sample (issue 13).
+SHEET_MODELS = {
+    S.TERMS: (Term,),
+    S.ROSTER: (Deputy, ServicePeriod),
+    S.SUSPENSIONS: (Suspension,),
+    S.MEETINGS: (Meeting, Attendance),
+    S.SPEECHES: (Speech,),
+    S.ACTIVITIES: (Activity, Participation),
+    S.VOTERS: (Constituent, Communication),
+    S.LIAISON: (LiaisonCommunication,),
+    S.PROPOSALS: (Proposal, Cosignature, Assignment, ProposalEvaluation),
+    S.REPORTS: (ConstituencyReport,),
+}
+
+
+def _record_text(obj) -> str:
+    try:
+        return str(obj)
+    except Exception:  # noqa: BLE001 - a record whose text needs a relation not saved yet
+        return obj._meta.verbose_name
+
+
+def _shown(model, name: str, value) -> str:
+    """A stored value as the preview shows it: a choice's label, a related record's name."""
+    if value is None or value == "":
+        return "（空）"
+    field = model._meta.get_field(name)
+    if field.is_relation:
+        related = field.related_model.objects.filter(pk=value).first()
+        return str(related) if related else str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
 
 
 def combine(primary: str, *parents: str) -> str:
@@ -77,6 +112,8 @@ class Applier:
             "default_change_reason": reason,
         }
         self.previous: dict = {}  # (model, key) -> {field: value before this import}
+        # model -> {status: [(object, [changed field names])]}, the first SAMPLE of each
+        self.touched: dict = {}
 
     def upsert(self, model, existing: dict, desired: dict, build, history=True) -> dict:
         """Create what is missing, update what differs; `existing` gains the new objects."""
@@ -87,6 +124,7 @@ class Applier:
                 obj = existing[key] = build(key, values)
                 to_create.append(obj)
                 status[key] = CREATED
+                self.touch(model, CREATED, obj, {})
                 continue
             changed = [name for name, value in values.items() if getattr(obj, name) != value]
             if changed:
@@ -96,6 +134,7 @@ class Applier:
             if changed:
                 to_update.append(obj)
                 fields.update(changed)
+                self.touch(model, UPDATED, obj, self.previous[(model, key)])
             status[key] = UPDATED if changed else UNCHANGED
         if to_create:
             if history:
@@ -110,6 +149,28 @@ class Applier:
             else:
                 model.objects.bulk_update(to_update, sorted(fields), batch_size=BATCH)
         return status
+
+    def touch(self, model, status, obj, old: dict) -> None:
+        kept = self.touched.setdefault(model, {CREATED: [], UPDATED: []})[status]
+        if len(kept) < SAMPLE:
+            kept.append((obj, old))
+
+    def samples(self) -> None:
+        """Each sheet's sample for the preview, as text: (新增/更新, the record, [(field,
+        old, new)]). Read after the writes, so new records show as saved."""
+        labels = {CREATED: _("新增"), UPDATED: _("更新")}
+        for sheet, stats in self.result.sheets.items():
+            for model in SHEET_MODELS.get(sheet, ()):
+                for status in (CREATED, UPDATED):
+                    for obj, old in self.touched.get(model, {}).get(status, []):
+                        if len(stats.samples) >= 2 * SAMPLE:
+                            break
+                        changes = [
+                            (str(model._meta.get_field(name).verbose_name),
+                             _shown(model, name, value), _shown(model, name, getattr(obj, name)))
+                            for name, value in old.items()
+                        ]  # fmt: skip
+                        stats.samples.append((labels[status], _record_text(obj), changes))
 
     def count(self, sheet, statuses):
         stats = self.result.sheets.get(sheet)
@@ -187,6 +248,7 @@ class Applier:
             self.apply_proposals()
         if self.plan.reports:
             self.apply_reports()
+        self.samples()
 
     def apply_terms(self):
         existing = {t.name: t for t in Term.objects.filter(name__in=self.plan.terms)}

@@ -21,7 +21,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from deputies.models import Role
+from jdrenda.queue import enqueue
 from supervision.models import Notification, NotificationPreference, NotificationSetting
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class SendResult:
     created: int = 0  # new inbox rows (a repeated run creates none)
     emailed: int = 0
     failed: int = 0
+    pending_ids: list[int] = field(default_factory=list)  # rows whose email is still to go
 
     def __str__(self) -> str:
         return f"{self.created} new, {self.emailed} emailed, {self.failed} email failures"
@@ -195,7 +197,16 @@ def notify(outcomes: Iterable[Outcome]) -> None:
     if collecting is not None:
         collecting.extend(batch)
     elif batch:
-        transaction.on_commit(lambda: deliver(batch))
+        transaction.on_commit(lambda: _record_and_enqueue(batch))
+
+
+def _record_and_enqueue(outcomes: list[Outcome]) -> None:
+    """After the commit: the inbox rows now, in the request (cheap, seen at once); the emails
+    by a Celery task (tasks.email_notifications), so no SMTP round trip holds the request."""
+    ids = record(outcomes).pending_ids
+    if ids:
+        # With the queue down the rows stay waiting; email_pending sends only waiting rows.
+        enqueue("supervision.tasks.email_notifications", ids)
 
 
 _digest = threading.local()
@@ -229,7 +240,17 @@ def email_switched_off(recipient_ids) -> set[tuple[int, str]]:
 
 def deliver(outcomes: list[Outcome]) -> SendResult:
     """Inbox rows for every outcome; one email per recipient who wants email for at least one
-    of them (a digest when several)."""
+    of them (a digest when several). notify() does the same in two steps: the rows after the
+    commit, the emails in a Celery task."""
+    result = record(outcomes)
+    sent = email_pending(result.pending_ids)
+    result.emailed, result.failed = sent.emailed, sent.failed
+    return result
+
+
+def record(outcomes: list[Outcome]) -> SendResult:
+    """The inbox rows of these outcomes (a row already there is not made twice); the rows
+    whose email is still to be sent are in `pending_ids`."""
     result = SendResult()
     recipient_ids = {o.recipient_id for o in outcomes}
     email_on = set(
@@ -265,10 +286,22 @@ def deliver(outcomes: list[Outcome]) -> SendResult:
         )
     rows = _rows_for(keys)
     result.created = len(rows) - len(existing)
+    result.pending_ids = sorted(
+        row.pk for row in rows if row.delivery == Notification.Delivery.PENDING
+    )
+    return result
+
+
+def email_pending(ids: list[int]) -> SendResult:
+    """Email the notifications among `ids` still waiting: one email per recipient, a digest
+    when several. A row already sent (a task run twice) is not sent again."""
+    result = SendResult()
     pending = defaultdict(list)
-    for row in rows:
-        if row.delivery == Notification.Delivery.PENDING:
-            pending[row.recipient_id].append(row)
+    rows = Notification.objects.filter(pk__in=ids, delivery=Notification.Delivery.PENDING)
+    for row in rows.select_related("recipient").order_by("pk"):
+        pending[row.recipient_id].append(row)
+    if not pending:
+        return result
     connection = mail.get_connection()
     for group in pending.values():
         ok = _email(group, connection)

@@ -34,6 +34,7 @@ from jdrenda.people import display_user
 from proposals.models import Proposal
 from supervision.evaluation import compliance
 from supervision.evaluation.compliance import evaluate_year
+from supervision.evaluation.progress import rule_progress
 from supervision.models import RecordFlag, SelfReport
 from supervision.notifications import services as notifications
 from supervision.reports.feedback import DeputyRecords, build_feedback_workbook, collect_records
@@ -68,6 +69,7 @@ class RuleEntry:
     items: list  # [(date, text, state)] from collect_records
     flags: list  # this rule's 错重漏 flags
     na_reason: str = ""
+    progress: object | None = None  # progress.RuleProgress: 还差 N 次 and the next activities
 
 
 def not_applicable_reason(result, row) -> str:
@@ -109,12 +111,14 @@ def own_file(deputy: Deputy, year: int, today: date | None = None) -> OwnFile:
     flags = list(RecordFlag.objects.filter(deputy=deputy, year=year).order_by("-created_at")[:50])
     file = OwnFile(deputy, year, years, row, flags=flags)
     if row:
+        progress = rule_progress(row, deputy)
         for result in row.results:
             entry = RuleEntry(
                 result,
                 records.by_rule.get(result.rule.code, []),
                 [f for f in flags if f.rule_code == result.rule.code],
                 "" if result.applies else not_applicable_reason(result, row),
+                progress.get(result.rule.code),
             )
             file.rules.append(entry)
             by_period = file.term_rules if result.rule.period == Period.TERM else file.year_rules
