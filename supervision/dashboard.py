@@ -41,7 +41,7 @@ from proposals.models import Assignment, Proposal, Satisfaction
 
 from . import compliance
 from .compliance import Status, _rows, evaluate_year
-from .rules import RULES, Period
+from .rules import Period
 
 VERSION_KEY = "dashboard:data-version"
 ON_TIME_MONTHS = 3
@@ -159,7 +159,8 @@ def compute_year_figures(year: int, term: Term, evaluation=None, as_of: date | N
     """The compliance figures of one year of a term, from one evaluation (as of `as_of`:
     a running year has no 未达标, its unfinished deputies count as 进行中/预警)."""
     evaluation = evaluation or evaluate_year(year, term, as_of=as_of)
-    n_rules = len(RULES)
+    rules = evaluation.rules
+    n_rules = len(rules)
     met, applicable = [0] * n_rules, [0] * n_rules
     short, warn = [0] * n_rules, [0] * n_rules
     delegations: dict[int, dict] = {}
@@ -224,7 +225,7 @@ def compute_year_figures(year: int, term: Term, evaluation=None, as_of: date | N
             "warning": warn[i],
             "pct": _pct(met[i], applicable[i]),
         }
-        for i, rule in enumerate(RULES)
+        for i, rule in enumerate(rules)
     ]
     delegation_rows = []
     for d in sorted(delegations.values(), key=lambda d: d["order"]):

@@ -23,7 +23,6 @@ from .export_log import evaluation_description, job_description, log_export
 from .exports import export_filename, write_evaluation_workbook
 from .jobs import start_export_job
 from .models import ExportJob
-from .rules import RULES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,7 +53,7 @@ def evaluation(request):
     met_all = overall.count(Status.MET)
     candidates = sum(1 for row in result.rows if row.interview_candidate)
     rates = []
-    for rule in RULES:
+    for rule in result.rules:
         met, applicable = result.rate(rule)
         rates.append((rule, met, applicable, percent(met, applicable)))
     jobs = ExportJob.objects.filter(created_by=request.user, year=year)[:5]
@@ -74,6 +73,7 @@ def evaluation(request):
             "running": result.running,
             "candidate_count": candidates,
             "rates": rates,
+            "rule_version": result.version,
             "jobs": jobs,
             "may_close_years": may_close_years(request.user),
         },

@@ -21,7 +21,6 @@ from . import compliance, leaders, points, records
 from .compliance import Status, evaluate_year, terms_for_year
 from .models import Award
 from .record_views import _require, _year, _years
-from .rules import RULES
 
 # --- group leaders' pages ---------------------------------------------------------------------
 
@@ -250,7 +249,8 @@ def points_view(request):
         "delegation": delegation,
         "delegations": Delegation.objects.all(),
         "weights": weight_list,
-        "rule_count": len(RULES),
+        "rule_count": len(evaluation.rules),
+        "rule_version": evaluation.version,
         "as_of": evaluation.as_of,
         "running": evaluation.running,
     }

@@ -603,3 +603,13 @@ class ReportDraft(models.Model):
 
     def __str__(self):
         return f"{self.deputy.name} 述职报告草稿"
+
+
+from .rulesets.models import (  # noqa: E402, F401
+    HistoricalRuleSet,
+    HistoricalRuleSetRule,
+    HistoricalYearJudgement,
+    RuleSet,
+    RuleSetRule,
+    YearJudgement,
+)
