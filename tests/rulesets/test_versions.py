@@ -92,6 +92,11 @@ def test_a_revision_judges_the_year_after_and_not_the_year_before(
     assert "考核依据：《嘉定区人大代表履职管理办法（试行）》2024" in page_2025
     assert "履职学习培训" in page_2025 and "学习培训" not in page_2025.replace("履职学习培训", "")
     assert f"考核依据：{NEW}" in page_2026
+    # The deputy's file names the version of the year shown.
+    file_2025 = client.get(f"/deputies/{deputy.pk}/?year=2025").content.decode()
+    file_2026 = client.get(f"/deputies/{deputy.pk}/?year=2026").content.decode()
+    assert "考核依据：《嘉定区人大代表履职管理办法（试行）》2024" in file_2025
+    assert f"考核依据：{NEW}" in file_2026
     assert 'data-rule="ART13_TRAINING"><td>第13条</td><td>学习培训</td>' in page_2026
 
 
