@@ -22,6 +22,29 @@ def office(make_user):
 
 @pytest.fixture
 def v2024(db):
-    from supervision.rulesets.models import RuleSet
+    """The migrated 2024 version; made again from the declarations when an earlier
+    transactional test (a browser journey) flushed the tables."""
+    from supervision.rules import BUILTIN
+    from supervision.rulesets.models import RuleSet, RuleSetRule
 
-    return RuleSet.objects.get(name="《嘉定区人大代表履职管理办法（试行）》2024")
+    version, created = RuleSet.objects.get_or_create(
+        name=BUILTIN.name,
+        defaults={"effective_date": BUILTIN.effective_date, "status": RuleSet.Status.PUBLISHED},
+    )
+    if created:
+        for order, rule in enumerate(BUILTIN.rules, 1):
+            RuleSetRule.objects.create(
+                ruleset=version,
+                order=order,
+                code=rule.code,
+                articles=",".join(map(str, rule.articles)),
+                short_name=rule.short_name,
+                period=rule.period,
+                counts=rule.counts,
+                quota=rule.quota,
+                activity_types=list(rule.activity_types),
+                times=rule.times,
+                description=rule.description,
+                art29=rule.art29 or "",
+            )
+    return version
