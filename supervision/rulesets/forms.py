@@ -31,8 +31,10 @@ class RuleForm(forms.Form):
     code = forms.CharField(label=_("代码"), max_length=40)
     articles = forms.CharField(label=_("条款"), max_length=40)
     short_name = forms.CharField(label=_("简称"), max_length=20)
-    period = forms.ChoiceField(label=_("周期"), choices=PERIOD_CHOICES)
-    counts = forms.ChoiceField(label=_("统计内容"), choices=COUNTS_CHOICES)
+    # A blank first choice: the empty row for a new rule stays unchanged (and is skipped)
+    # when the browser submits every select.
+    period = forms.ChoiceField(label=_("周期"), choices=[("", "—"), *PERIOD_CHOICES])
+    counts = forms.ChoiceField(label=_("统计内容"), choices=[("", "—"), *COUNTS_CHOICES])
     quota = forms.IntegerField(label=_("要求数"), required=False, min_value=1, max_value=999)
     activity_types = forms.MultipleChoiceField(
         label=_("活动类型"),
