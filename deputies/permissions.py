@@ -121,3 +121,9 @@ def may_record_report(who, deputy) -> bool:
     """向选民述职: office staff any, town staff their delegations'."""
     scope = _scope(who)
     return scope.has(Role.OFFICE_STAFF, Role.TOWN_STAFF) and _edits_deputy(scope, deputy)
+
+
+def may_manage_rulesets(who) -> bool:
+    """考核规则版本 (supervision.rulesets): seen, copied, edited, published, imported and
+    used to re-judge a year by office staff only (the 人事代表工委 keeps the measures)."""
+    return _office(_scope(who))

@@ -14,3 +14,7 @@ class SupervisionConfig(AppConfig):
         from supervision.closing.services import connect_signals as connect_closing
 
         connect_closing()
+        # Which rule version judges which year: read from the rule sets (supervision.rules).
+        from supervision.rulesets.selectors import connect as connect_rulesets
+
+        connect_rulesets()

@@ -18,6 +18,14 @@ from supervision.records.models import (
     PointWeight,
 )
 from supervision.reports.models import ExportJob, JobRun
+from supervision.rulesets.models import (
+    HistoricalRuleSet,
+    HistoricalRuleSetRule,
+    HistoricalYearJudgement,
+    RuleSet,
+    RuleSetRule,
+    YearJudgement,
+)
 from supervision.self_reports.models import RecordFlag, SelfReport
 
 __all__ = [
@@ -37,4 +45,10 @@ __all__ = [
     "ExportLog",
     "ClosedYear",
     "ReportDraft",
+    "RuleSet",
+    "RuleSetRule",
+    "YearJudgement",
+    "HistoricalRuleSet",
+    "HistoricalRuleSetRule",
+    "HistoricalYearJudgement",
 ]

@@ -1,12 +1,21 @@
 """The quotas of the regulation, as data (DESIGN.md, "The rules").
 
-One declaration per rule, in the table order of DESIGN.md: that order is the column order of
-the evaluation workbook and the order of 未达标项. Every page, export and job reads the rules
-from here; nothing else hard-codes a quota. To add a rule that counts attended activities of
-some types, add one line; a new kind of counting needs a counter in compliance.py.
+The rules are rows of a rule set version (supervision/rulesets: office staff edit them in the
+browser); this module is their reader and keeps its public API: `RULES` and `RULES_BY_CODE`
+are the rules of the version judging the current year, read from the database and cached
+(supervision.rulesets.selectors). An evaluation reads the version judging its own year
+(`version_for_year`), and the workbook, feedback sheets and pages name it. BUILTIN_RULES are
+the 2024 measures as first declared: the data migration copied them into the first version,
+and they judge when no version has been published (an empty database).
+
+The order of a version's rules is the column order of the evaluation workbook and the order
+of 未达标项. What a rule counts is one of the kinds below (`Counts`), each with its counter in
+compliance.py: a new kind of counting needs code, a new rule or quota does not.
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 from activities.models import ActivityType
@@ -58,7 +67,11 @@ class Rule:
 
 A = ActivityType
 
-RULES: tuple[Rule, ...] = (
+BUILTIN_NAME = "《嘉定区人大代表履职管理办法（试行）》2024"
+BUILTIN_SOURCE = "嘉会办发〔2024〕6号（区七届人大常委会第27次主任会议通过）"
+BUILTIN_EFFECTIVE = date(2024, 4, 25)  # Art. 31: in force from adoption
+
+BUILTIN_RULES: tuple[Rule, ...] = (
     Rule("ART7_SESSION", (5, 7), "出席大会", Period.YEAR, Counts.SESSION_ATTENDANCE, None,
          description="出席或经批准请假的大会会议数 / 名单内的大会会议数", art29=Art29.ABSENCE),
     Rule("ART8_SPEECH", (8,), "大会发言", Period.YEAR, Counts.SPEECHES, 1,
@@ -86,7 +99,76 @@ RULES: tuple[Rule, ...] = (
          description="向原选区选民报告履职情况"),
 )  # fmt: skip
 
-RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+
+@dataclass(frozen=True)
+class RuleVersion:
+    """The rules of one version, as an evaluation reads them. `pk` None: BUILTIN_RULES."""
+
+    name: str
+    rules: tuple[Rule, ...]
+    pk: int | None = None
+    effective_date: date | None = None
+    by_code: dict = field(default=None, compare=False, hash=False)  # type: ignore[assignment]
+
+    def __post_init__(self):
+        object.__setattr__(self, "by_code", {rule.code: rule for rule in self.rules})
+
+
+BUILTIN = RuleVersion(BUILTIN_NAME, BUILTIN_RULES, None, BUILTIN_EFFECTIVE)
+
+
+# Where versions are read from: supervision.rulesets registers its reader when the app starts
+# (SupervisionConfig.ready), so this module imports nothing of the app and stays at the bottom
+# of the import graph. Before that (or with no rule set app), the built-in rules judge.
+_reader = None
+
+
+def register_reader(reader) -> None:
+    """`reader` has version_for_year(year) and current_version()."""
+    global _reader
+    _reader = reader
+
+
+def version_for_year(year: int) -> RuleVersion:
+    """The version judging `year` (README 规则与考核): one query, never cached, so an
+    evaluation costs the same whatever was read before."""
+    return _reader.version_for_year(year) if _reader else BUILTIN
+
+
+def current_version() -> RuleVersion:
+    """The version judging the current year (cached per process, invalidated on save)."""
+    return _reader.current_version() if _reader else BUILTIN
+
+
+class _CurrentRules(Sequence):
+    """RULES: the rules of current_version(), read when used (not at import)."""
+
+    def __getitem__(self, index):
+        return current_version().rules[index]
+
+    def __len__(self) -> int:
+        return len(current_version().rules)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(current_version().rules)
+
+    def __repr__(self) -> str:
+        return f"RULES({current_version().name})"
+
+
+class _CurrentRulesByCode(Mapping):
+    def __getitem__(self, code: str) -> Rule:
+        return current_version().by_code[code]
+
+    def __len__(self) -> int:
+        return len(current_version().by_code)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(current_version().by_code)
+
+
+RULES: Sequence[Rule] = _CurrentRules()
+RULES_BY_CODE: Mapping[str, Rule] = _CurrentRulesByCode()
 
 
 def scaled(quota: int, active_days: int, period_days: int) -> int:

@@ -41,7 +41,7 @@ from jdrenda.queue import enqueue
 from proposals.models import Assignment, Proposal, Satisfaction
 from supervision.evaluation import compliance
 from supervision.evaluation.compliance import Status, _rows, evaluate_year
-from supervision.rules import RULES, Period
+from supervision.rules import Period
 
 VERSION_KEY = "dashboard:data-version"
 ON_TIME_MONTHS = 3
@@ -158,7 +158,8 @@ def compute_year_figures(year: int, term: Term, evaluation=None, as_of: date | N
     """The compliance figures of one year of a term, from one evaluation (as of `as_of`:
     a running year has no 未达标, its unfinished deputies count as 进行中/预警)."""
     evaluation = evaluation or evaluate_year(year, term, as_of=as_of)
-    n_rules = len(RULES)
+    rules = evaluation.rules
+    n_rules = len(rules)
     met, applicable = [0] * n_rules, [0] * n_rules
     short, warn = [0] * n_rules, [0] * n_rules
     delegations: dict[int, dict] = {}
@@ -223,7 +224,7 @@ def compute_year_figures(year: int, term: Term, evaluation=None, as_of: date | N
             "warning": warn[i],
             "pct": _pct(met[i], applicable[i]),
         }
-        for i, rule in enumerate(RULES)
+        for i, rule in enumerate(rules)
     ]
     delegation_rows = []
     for d in sorted(delegations.values(), key=lambda d: d["order"]):

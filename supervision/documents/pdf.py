@@ -70,6 +70,7 @@ def year_section(row: DeputyEvaluation, records: DeputyRecords) -> dict:
         "year": row.year,
         "term": row.term,
         "active_days": row.active_days_year,
+        "version": row.version.name if row.version else "",  # the rule set version used
         "lines": lines,
         "meets_all": row.meets_all,
         "shortfall_names": row.shortfall_names,

@@ -1,4 +1,5 @@
-"""Compliance evaluation: every deputy in office in a year, against every rule of rules.py.
+"""Compliance evaluation: every deputy in office in a year, against every rule of the rule set
+version judging that year (rules.version_for_year, README 规则与考核; one query).
 
 The cost is a fixed number of SQL queries whatever the number of deputies: the records are
 counted by aggregate queries grouped by deputy, and only the (few) service periods and
@@ -64,7 +65,7 @@ from activities.models import (
 from deputies.models import Delegation, Deputy, DeputyGroup, ServicePeriod, Suspension, Term
 from proposals.models import Cosignature, Proposal
 from supervision.models import ConstituencyReport, GroupAnnualReport
-from supervision.rules import RULES, Art29, Counts, Period, Rule, scaled
+from supervision.rules import Art29, Counts, Period, Rule, RuleVersion, scaled, version_for_year
 
 
 def as_of_today() -> date:
@@ -155,6 +156,7 @@ class DeputyEvaluation:
     # Status as of a date: `running` when that date is not after the end of the evaluated period.
     as_of: date | None = None
     running: bool = False
+    version: RuleVersion | None = None  # the rule set version that judged the year
 
     @property
     def shortfalls(self) -> list[RuleResult]:
@@ -233,6 +235,12 @@ class Evaluation:
     terms: list[Term]
     rows: list[DeputyEvaluation]
     as_of: date | None = None  # None: the year-end evaluation
+    version: RuleVersion | None = None  # the rule set version that judged the year
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """The rules of the version used, in its order (the workbook's columns)."""
+        return self.version.rules if self.version else ()
 
     @property
     def running(self) -> bool:
@@ -340,8 +348,10 @@ class Context:
         deputies: list[DeputyRef],
         narrow: bool = False,
         as_of: date | None = None,
+        rules: tuple[Rule, ...] = (),
     ):
         self.term, self.year, self.deputies = term, year, deputies
+        self.rules = rules
         narrow = narrow and len(deputies) <= self.NARROW_LIMIT
         self.ids = [deputy.pk for deputy in deputies] if narrow else None
         self.year_start, self.year_end = date(year, 1, 1), date(year, 12, 31)
@@ -461,7 +471,9 @@ class Context:
         """{deputy: {rule code: attended activities of its types in its period}}."""
 
         def load():
-            rules = [r for r in RULES if r.counts == Counts.ACTIVITIES]
+            rules = [r for r in self.rules if r.counts == Counts.ACTIVITIES]
+            if not rules:
+                return {}
             annotations = {
                 rule.code: Count(
                     "pk",
@@ -730,12 +742,13 @@ def evaluate_year(
     and proposes no Art. 29 reason (module docstring, "Status as of a date")."""
     rows: list[DeputyEvaluation] = []
     terms = terms_for_year(year, term)
+    version = version_for_year(year)
     if isinstance(deputy_ids, list | tuple) and not deputy_ids:
         # Nobody in scope (pk__in=[] would make the raw SQL raise EmptyResultSet).
-        return Evaluation(year=year, terms=terms, rows=rows, as_of=as_of)
+        return Evaluation(year=year, terms=terms, rows=rows, as_of=as_of, version=version)
     for t in terms:
-        rows.extend(_evaluate_term_year(year, t, deputy_ids, as_of))
-    return Evaluation(year=year, terms=terms, rows=rows, as_of=as_of)
+        rows.extend(_evaluate_term_year(year, t, deputy_ids, as_of, version))
+    return Evaluation(year=year, terms=terms, rows=rows, as_of=as_of, version=version)
 
 
 def _deputies_in_office(term: Term, year: int, deputy_ids) -> list[DeputyRef]:
@@ -762,18 +775,23 @@ def _deputies_in_office(term: Term, year: int, deputy_ids) -> list[DeputyRef]:
 
 
 def _evaluate_term_year(
-    year: int, term: Term, deputy_ids: list[int] | None, as_of: date | None = None
+    year: int,
+    term: Term,
+    deputy_ids: list[int] | None,
+    as_of: date | None,
+    version: RuleVersion,
 ) -> list[DeputyEvaluation]:
     deputies = _deputies_in_office(term, year, deputy_ids)
     if not deputies:
         return []
-    ctx = Context(term, year, deputies, narrow=deputy_ids is not None, as_of=as_of)
-    by_rule = [EVALUATORS[rule.counts](rule, ctx) for rule in RULES]
+    rules = version.rules
+    ctx = Context(term, year, deputies, narrow=deputy_ids is not None, as_of=as_of, rules=rules)
+    by_rule = [EVALUATORS[rule.counts](rule, ctx) for rule in rules]
     if ctx.running:
-        for rule, results in zip(RULES, by_rule, strict=True):
+        for rule, results in zip(rules, by_rule, strict=True):
             _apply_pace(rule, ctx, results)
     session = ctx.session()
-    reasons = Art29Reasons()
+    reasons = Art29Reasons(rules)
     evaluations = []
     for i, (deputy, results) in enumerate(zip(deputies, zip(*by_rule, strict=True), strict=True)):
         evaluation = DeputyEvaluation(
@@ -786,6 +804,7 @@ def _evaluate_term_year(
             absences=session.get(deputy.pk, (0, 0, 0))[2],
             as_of=as_of,
             running=ctx.running,
+            version=version,
         )
         # Art. 29 candidates come only from an ended period (DESIGN "Status as of a date").
         evaluation.interview_reasons = [] if ctx.running else reasons(evaluation)
@@ -799,9 +818,9 @@ class Art29Reasons:
     A reason resting on a rule that is 不适用 for the deputy does not count.
     """
 
-    def __init__(self):
+    def __init__(self, rules):
         self.grounds: dict[Art29, list[int]] = {ground: [] for ground in Art29}
-        for index, rule in enumerate(RULES):
+        for index, rule in enumerate(rules):
             if rule.art29:
                 self.grounds[rule.art29].append(index)
         # Translated once, not once per deputy.
@@ -828,7 +847,7 @@ class Art29Reasons:
 
 
 def interview_reasons(evaluation: DeputyEvaluation) -> list[str]:
-    return Art29Reasons()(evaluation)
+    return Art29Reasons([r.rule for r in evaluation.results])(evaluation)
 
 
 def group_report_statuses(year: int, terms: list[Term]) -> list[GroupReportStatus]:

@@ -20,7 +20,7 @@ from supervision.evaluation import compliance
 from supervision.evaluation.compliance import DeputyEvaluation, RuleResult, Status, evaluate_year
 from supervision.models import Award, GroupAnnualReport, SelfReport
 from supervision.records import services as records
-from supervision.rules import RULES, Counts, Period, Rule
+from supervision.rules import Counts, Period, Rule
 
 # --- who sees which group ---------------------------------------------------------------------
 
@@ -169,7 +169,7 @@ def group_table(group: DeputyGroup, year: int, today: date | None = None) -> Gro
     evaluation = evaluate_year(year, term=group.term, deputy_ids=members, as_of=as_of)
     people = evaluation.rows
     rows = []
-    for index, rule in enumerate(RULES):
+    for index, rule in enumerate(evaluation.rules):
         cells = [person.results[index] for person in people]
         applicable = [c for c in cells if c.applies]
         met = sum(1 for c in applicable if c.status == Status.MET)
@@ -221,7 +221,7 @@ class ActiveCandidate:
 
 
 # The SC-liaison rule applies to standing-committee members only; its 不适用 is no waiver.
-SC_ONLY_RULES = {r.code for r in RULES if r.counts == Counts.LIAISON_DEPUTIES}
+SC_ONLY_COUNTS = Counts.LIAISON_DEPUTIES
 
 
 def is_active_candidate(row: DeputyEvaluation) -> bool:
@@ -231,9 +231,7 @@ def is_active_candidate(row: DeputyEvaluation) -> bool:
     if row.overall != Status.MET or not year_results:
         return False
     return all(
-        r.status == Status.MET
-        for r in year_results
-        if r.applies or r.rule.code not in SC_ONLY_RULES
+        r.status == Status.MET for r in year_results if r.applies or r.rule.counts != SC_ONLY_COUNTS
     )
 
 

@@ -23,7 +23,6 @@ from supervision.models import Award
 from supervision.records import points
 from supervision.records import services as records
 from supervision.records.views import _require, _year, _years
-from supervision.rules import RULES
 
 # --- group leaders' pages ---------------------------------------------------------------------
 
@@ -252,7 +251,8 @@ def points_view(request):
         "delegation": delegation,
         "delegations": Delegation.objects.all(),
         "weights": weight_list,
-        "rule_count": len(RULES),
+        "rule_count": len(evaluation.rules),
+        "rule_version": evaluation.version,
         "as_of": evaluation.as_of,
         "running": evaluation.running,
     }

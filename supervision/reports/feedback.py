@@ -37,7 +37,7 @@ from proposals.visibility import OwnSheetReader, may_see_evaluation
 from supervision.evaluation.compliance import DeputyEvaluation, Status
 from supervision.models import ConstituencyReport
 from supervision.reports.workbook import TITLE_SUFFIX
-from supervision.rules import RULES, Counts, Period
+from supervision.rules import Counts, Period
 
 BATCH = 500
 # The columns of DeputyRecords.proposals, in the workbook and the PDF alike.
@@ -68,8 +68,9 @@ def collect_records(rows: list[DeputyEvaluation], viewer=None) -> dict[int, Depu
     year_range = (date(year, 1, 1), date(year, 12, 31))
     term_range = (term.start_date, min(date(year, 12, 31), term.end_date))
     records: dict[int, DeputyRecords] = defaultdict(DeputyRecords)
+    rules = [result.rule for result in rows[0].results]  # the version that judged the year
 
-    for rule in RULES:
+    for rule in rules:
         if rule.counts == Counts.SESSION_ATTENDANCE:
             for a in (
                 Attendance.objects.filter(deputy_id__in=ids, meeting__date__range=year_range)
@@ -112,7 +113,7 @@ def collect_records(rows: list[DeputyEvaluation], viewer=None) -> dict[int, Depu
                     (r.date, r.summary[:60] or "向选民述职", r.get_form_display() or "")
                 )
 
-    activity_rules = [r for r in RULES if r.counts == Counts.ACTIVITIES]
+    activity_rules = [r for r in rules if r.counts == Counts.ACTIVITIES]
     types = {t: rule for rule in activity_rules for t in rule.activity_types}
     participations = (
         Participation.objects.filter(
@@ -145,7 +146,7 @@ def collect_records(rows: list[DeputyEvaluation], viewer=None) -> dict[int, Depu
         .prefetch_related("handling_units", "cosignatures")
         .order_by("submitted_date", "number")
     )
-    proposal_rule = next((r for r in RULES if r.counts == Counts.PROPOSALS), None)
+    proposal_rule = next((r for r in rules if r.counts == Counts.PROPOSALS), None)
     wanted = set(ids)
     for p in proposals:
         signers = [(p.lead_id, "领衔")] + [(c.deputy_id, "附议") for c in p.cosignatures.all()]
@@ -216,6 +217,7 @@ def build_feedback_workbook(row: DeputyEvaluation, records: DeputyRecords) -> Wo
         ("代表小组", deputy.group.name if deputy.group else ""),
         ("届次", row.term.name),
         ("本年度在职天数", row.active_days_year),
+        ("考核依据", row.version.name if row.version else ""),
     ]
     for i, (label, value) in enumerate(info):
         _put(ws, 2 + i // 3, 1 + (i % 3) * 2, label, bold=True)

@@ -2,7 +2,6 @@
 
 from jdrenda.percent import percent
 from supervision.evaluation.compliance import Status, evaluate_year
-from supervision.rules import RULES
 
 
 def evaluation_summary(year: int, term, as_of) -> dict:
@@ -12,7 +11,7 @@ def evaluation_summary(year: int, term, as_of) -> dict:
     result = evaluate_year(year, term, as_of=as_of)
     overall = [row.overall for row in result.rows]
     rates = []
-    for rule in RULES:
+    for rule in result.rules:
         met, applicable = result.rate(rule)
         rates.append((rule, met, applicable, percent(met, applicable)))
     return {
@@ -23,4 +22,5 @@ def evaluation_summary(year: int, term, as_of) -> dict:
         "running": result.running,
         "candidate_count": sum(1 for row in result.rows if row.interview_candidate),
         "rates": rates,
+        "rule_version": result.version,
     }

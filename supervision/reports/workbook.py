@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from jdrenda.percent import PERCENT_FORMAT, share
 from jdrenda.xlsx import made_at, write_table
 from supervision.evaluation.compliance import Evaluation
-from supervision.rules import RULES, Counts
+from supervision.rules import RULES, Counts, Rule
 
 EVALUATION_SHEET = "年度履职评价"
 SHORTFALL_SHEET = "未达标名单"
@@ -29,9 +29,17 @@ def workbook_title(year: int) -> str:
     return f"{year}年度代表履职评价{TITLE_SUFFIX}"
 
 
-def evaluation_header() -> list[str]:
-    return [*IDENTITY_HEADER, *(rule.short_name for rule in RULES), "是否达标", "未达标项",
+def evaluation_header(rules: "tuple[Rule, ...] | None" = None) -> list[str]:
+    """The header of 年度履职评价: the rules of the evaluation's version (default: the
+    version judging the current year)."""
+    rules = RULES if rules is None else rules
+    return [*IDENTITY_HEADER, *(rule.short_name for rule in rules), "是否达标", "未达标项",
             "约谈告诫建议"]  # fmt: skip
+
+
+def version_note(evaluation: Evaluation) -> str:
+    """考核依据：<the version's name>, printed with the title (the headers stay the contract's)."""
+    return f"考核依据：{evaluation.version.name}" if evaluation.version else ""
 
 
 def _identity(row) -> list:
@@ -53,10 +61,13 @@ def write_evaluation_workbook(evaluation: Evaluation, output) -> None:
     """Write the workbook to a path or a binary file object (openpyxl write-only mode)."""
     wb = Workbook(write_only=True)
     wb.properties.title = workbook_title(evaluation.year)
+    wb.properties.subject = version_note(evaluation)
     terms = "、".join(term.name for term in evaluation.terms)
-    # Printed at the top of every page (row 1 stays the header, as the contract says).
-    title = f"{workbook_title(evaluation.year)}　{terms}　{made_at()}"
-    n_rules = len(RULES)
+    # Printed at the top of every page (row 1 stays the header, as the contract says), with
+    # the rule set version that judged the year.
+    title = f"{workbook_title(evaluation.year)}　{terms}　{version_note(evaluation)}　{made_at()}"
+    rules = evaluation.rules
+    n_rules = len(rules)
     first_rule_col = len(IDENTITY_HEADER)
 
     # 年度履职评价: one row per deputy in office at any time in the year.
@@ -80,7 +91,7 @@ def write_evaluation_workbook(evaluation: Evaluation, output) -> None:
 
     write_table(
         wb.create_sheet(EVALUATION_SHEET),
-        evaluation_header(),
+        evaluation_header(rules),
         rows,
         red=shortfall_cell,
         title=f"{EVALUATION_SHEET}　{title}",
@@ -124,7 +135,7 @@ def write_evaluation_workbook(evaluation: Evaluation, output) -> None:
     for row in evaluation.rows:
         by_delegation[row.deputy.delegation].append(row)
     summary_header = ["代表团", "代表人数", "全部达标人数", "全部达标率",
-                      *(rule.short_name for rule in RULES)]  # fmt: skip
+                      *(rule.short_name for rule in rules)]  # fmt: skip
     summary = []
     groups = sorted(by_delegation.items(), key=lambda item: (item[0].order, item[0].name))
     groups.append((None, evaluation.rows))
@@ -136,7 +147,7 @@ def write_evaluation_workbook(evaluation: Evaluation, output) -> None:
                 len(members),
                 met_all,
                 _rate(met_all, len(members)),
-                *(_rate(*evaluation.rate(rule, members)) for rule in RULES),
+                *(_rate(*evaluation.rate(rule, members)) for rule in rules),
             ]
         )
     ws = wb.create_sheet(DELEGATION_SHEET)

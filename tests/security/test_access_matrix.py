@@ -118,6 +118,9 @@ READ_ONLY = {
     "dashboard:index",
     "notifications:inbox",
     "supervision:export_log",
+    "rulesets:list",
+    "rulesets:detail",
+    "rulesets:export",
 }
 
 
@@ -138,6 +141,11 @@ ARGS.update(
         },
         "supervision:my_report_draft_download": lambda world: {"fmt": "docx"},
         "deputies:history": pk("deputy"),
+        "rulesets:detail": pk("ruleset"),
+        "rulesets:copy": pk("ruleset"),
+        "rulesets:edit": pk("ruleset"),
+        "rulesets:publish": pk("ruleset"),
+        "rulesets:export": pk("ruleset"),
         "deputies:edit": pk("deputy"),
         "deputies:service_create": pk("deputy"),
         "deputies:service_edit": pk("service"),
@@ -429,6 +437,14 @@ EXPECTED = {
     "supervision:closed_years": (404, {"office": 200}),
     "supervision:close_year": (405, {}),
     "supervision:reopen_year": (405, {}),
+    "rulesets:list": (404, {"office": 200}),
+    "rulesets:detail": (404, {"office": 200}),
+    "rulesets:copy": (404, {"office": 200}),
+    "rulesets:edit": (404, {"office": 200}),
+    "rulesets:publish": (405, {}),
+    "rulesets:export": (404, {"office": 200}),
+    "rulesets:import": (404, {"office": 200}),
+    "rulesets:rejudge": (405, {}),
     "evaluation:index": (404, {"office": 200, "leadership": 200}),
     "evaluation:download": (404, {"office": 200, "leadership": 200}),
     "evaluation:feedback": (405, {}),
@@ -449,6 +465,11 @@ EXPECTED = {
 LOGGED_IN = set(ROLES) - {"anonymous"}
 
 WRITERS = {
+    "rulesets:copy": {"office"},
+    "rulesets:edit": {"office"},
+    "rulesets:publish": {"office"},
+    "rulesets:import": {"office"},
+    "rulesets:rejudge": {"office"},
     "deputies:create": {"other_town", "office"},
     "deputies:edit": {"office"},
     "supervision:report_draft": {"office"},

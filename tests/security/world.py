@@ -281,7 +281,15 @@ def build():
         "job": job,
         "notification": notification,
     }
+    # A rule set version (supervision.rulesets): the migrated 2024 one, or one made here when
+    # an earlier transactional test flushed it.
+    from supervision.rulesets.models import RuleSet
+
+    ruleset = RuleSet.objects.order_by("pk").first() or RuleSet.objects.create(
+        name="规则版本", effective_date=date(2024, 4, 25), status=RuleSet.Status.PUBLISHED
+    )
     return {
+        "ruleset": ruleset,
         "term": term,
         "year": year,
         "del1": del1,
