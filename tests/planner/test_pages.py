@@ -131,3 +131,20 @@ def test_query_count_does_not_grow_with_deputies(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(URL, query)
     assert len(response.context["result"].proposed) == 3
+
+
+@pytest.mark.django_db
+def test_garbage_parameters_are_ignored_with_a_note(district, plan, client_for):
+    """The page with a plan to show (the security fuzz world has none): bad seats, ids beyond
+    the column, and non-digits give the page with the defaults and a note, never a 500."""
+    client = client_for(district["office"])
+    for value in ("abc", "1" * 25, "-7", "²", "\x00", "0"):
+        response = client.get(
+            URL,
+            {"activity": plan["sc1"].pk, "seats": value, "other_seats": value, "edited": value,
+             "deputies": f"{value},{district['li'].pk}", "page": value},
+        )  # fmt: skip
+        assert response.status_code == 200, value
+        noted = "链接中的参数“seats”无效，已忽略。" in response.content.decode()
+        assert noted == (value != "\x00"), value  # a lone NUL is an empty value: no note
+        assert response.context["seats"] == 10
