@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import (
@@ -45,6 +46,7 @@ from .logic import (
     Standing,
     plan_invitations,
 )
+from .models import GroupReminder
 
 # The activity types each Art. 12 rule counts (rules.py), and the rule of each type.
 RULE_OF_TYPE = {t: code for code in ART12_RULES for t in RULES_BY_CODE[code].activity_types}
@@ -248,10 +250,23 @@ def behind_members(members: list[DeputyEvaluation]) -> list[tuple[DeputyEvaluati
     return [(m, rules) for m in members if (rules := behind_rules(m))]
 
 
-def reminder_panel(user, group: DeputyGroup, table) -> list | None:
+@dataclass
+class ReminderPanel:
+    members: list[tuple[DeputyEvaluation, list[RuleResult]]]
+    last: GroupReminder | None  # the group's latest reminder (who sent it, when, to how many)
+
+
+def reminder_panel(user, group: DeputyGroup, table) -> ReminderPanel | None:
     """For the group page: the members behind on any rule as of today, when the user leads
-    the group and the page shows the running year; else None (no panel). No query beyond
-    the user's scope (cached per request)."""
+    the group and the page shows the running year; else None (no panel). One query (the
+    latest reminder), only for the group's leader."""
     if not table.running or group.pk not in user_scope(user).group_ids:
         return None
-    return behind_members(table.members)
+    last = (
+        GroupReminder.objects.filter(group=group)
+        .select_related("sent_by")
+        .annotate(n=Count("recipients"))
+        .order_by("-sent_at", "-pk")
+        .first()
+    )
+    return ReminderPanel(behind_members(table.members), last)

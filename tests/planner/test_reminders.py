@@ -4,6 +4,7 @@ recorded; only their own group's members."""
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from planner.models import GroupReminder
 from supervision.models import Notification
@@ -25,7 +26,7 @@ def test_the_leader_sees_the_members_behind(district, client_for):
     )
     html = response.content.decode()
     assert "提醒落后的组员" in html
-    behind = [m.deputy.name for m, _rules in response.context["reminder"]]
+    behind = [m.deputy.name for m, _rules in response.context["reminder"].members]
     assert behind == ["张组长", "李四", "赵六"]
 
 
@@ -65,6 +66,13 @@ def test_a_reminder_notifies_the_chosen_members_and_is_recorded(
     with django_capture_on_commit_callbacks(execute=True):
         client_for(leader).post(remind_url(district["group_a"]), {"deputies": ids})
     assert Notification.objects.filter(kind="group_reminder").count() == 2
+    # The group page says when the last reminder went out, and to how many.
+    page = client_for(leader).get(
+        reverse("supervision:group_detail", args=[district["group_a"].pk])
+    )
+    latest = GroupReminder.objects.order_by("-pk").first()
+    when = timezone.localtime(latest.sent_at).strftime("%Y-%m-%d %H:%M")
+    assert f"上次提醒：{when}，发给 1 位组员。" in page.content.decode()
 
 
 @pytest.mark.django_db
