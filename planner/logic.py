@@ -156,8 +156,32 @@ def plan_invitations(
     by_id = {d.id: d for d in people}
     rules = {rule for d in people for rule, n in d.required.items() if n > 0}
     attended = {d.id: {rule: d.attended.get(rule, 0) for rule in rules} for d in people}
-    # Eligibility at each opportunity, computed once.
-    able = [{d.id for d in people if _available(d, o)} for o in plan]
+    # Eligibility at each opportunity, computed once; and, from each opportunity on, how many
+    # of its rule's opportunities each eligible deputy could still attend (a suffix count).
+    able: list[set[int]] = [set() for _o in plan]
+    for d in people:
+        # Most deputies: one service period, never suspended, no leave (the fast path).
+        simple = len(d.service) == 1 and not d.suspensions and not d.leave
+        start, end = d.service[0] if d.service else (None, None)
+        for index, o in enumerate(plan):
+            if simple:
+                ok = (
+                    start <= o.date <= end
+                    and d.required.get(o.rule, 0) > 0
+                    and d.id not in o.invited
+                    and d.id not in o.excluded
+                )
+            else:
+                ok = _available(d, o)
+            if ok:
+                able[index].add(d.id)
+    running: dict[tuple[int, str], int] = defaultdict(int)
+    chances_from: list[dict[int, int]] = [{} for _o in plan]
+    for index in reversed(range(len(plan))):
+        rule = plan[index].rule
+        for deputy_id in able[index]:
+            running[deputy_id, rule] += 1
+            chances_from[index][deputy_id] = running[deputy_id, rule]
     # Seats already held later in the plan (already invited), per deputy and rule.
     held: dict[tuple[int, str], int] = defaultdict(int)
     for o in plan:
@@ -170,10 +194,7 @@ def plan_invitations(
             required = d.required.get(rule, 0)
             if required <= 0:
                 continue
-            chances = (
-                sum(1 for o, ok in zip(plan, able, strict=True) if o.rule == rule and d.id in ok)
-                + held[d.id, rule]
-            )
+            chances = running[d.id, rule] + held[d.id, rule]
             need = required - attended[d.id][rule]
             if need > chances:
                 cannot_reach.append(Unreachable(d.id, rule, need, chances))
@@ -188,32 +209,31 @@ def plan_invitations(
     for index, o in enumerate(plan):
         for deputy_id in o.invited:
             held[deputy_id, o.rule] -= 1
-        candidates = []
-        for deputy_id in able[index]:
-            d = by_id[deputy_id]
-            required = d.required[o.rule]
-            count = attended[deputy_id][o.rule]
-            need = required - count - held[deputy_id, o.rule]
-            chances = sum(
-                1
-                for later, ok in zip(plan[index:], able[index:], strict=True)
-                if later.rule == o.rule and deputy_id in ok
-            )
-            tier = AT_QUOTA if need <= 0 else (REACHABLE if need <= chances else UNREACHABLE)
-            candidates.append(
-                Candidate(
-                    deputy_id,
-                    d.delegation,
-                    count,
-                    required,
-                    need,
-                    chances,
-                    _days_left(d, o.date),
-                    tier,
-                )  # fmt: skip
-            )
-        order = _order(candidates)
         free = max(0, o.seats - len(o.invited))
+        needs = {
+            deputy_id: by_id[deputy_id].required[o.rule]
+            - attended[deputy_id][o.rule]
+            - held[deputy_id, o.rule]
+            for deputy_id in able[index]
+        }
+        # The classes first (cheap); then the candidates of only as many classes as the seats
+        # need (every class for the chosen opportunity, whose whole order staff see). At city
+        # scale most deputies fall in classes no seat reaches.
+        classes: dict[tuple, list[int]] = defaultdict(list)
+        for deputy_id, need in needs.items():
+            classes[_key(need, chances_from[index][deputy_id])].append(deputy_id)
+        candidates = []
+        for key in sorted(classes):
+            if o.id != chosen and len(candidates) >= free:
+                break
+            for deputy_id in classes[key]:
+                d = by_id[deputy_id]
+                candidates.append(
+                    Candidate(deputy_id, d.delegation, attended[deputy_id][o.rule],
+                              d.required[o.rule], needs[deputy_id], chances_from[index][deputy_id],
+                              _days_left(d, o.date), key[0])
+                )  # fmt: skip
+        order = _order(candidates)
         if o.id == chosen:
             ranking = tuple(order)
             if edited is None:
@@ -245,19 +265,20 @@ def plan_invitations(
     )
 
 
-def _class_key(c: Candidate) -> tuple:
-    if c.tier == REACHABLE:
-        return (REACHABLE, c.chances - c.need, -c.need)
-    if c.tier == UNREACHABLE:
-        return (UNREACHABLE, -c.need)
-    return (AT_QUOTA, -c.need)
+def _key(need: int, chances: int) -> tuple:
+    """The class of a deputy at an opportunity (module docstring); its first item the tier."""
+    if need <= 0:
+        return (AT_QUOTA, -need)
+    if need <= chances:
+        return (REACHABLE, chances - need, -need)
+    return (UNREACHABLE, -need)
 
 
 def _order(candidates: list[Candidate]) -> list[Candidate]:
     """Classes in order; within a class, balanced across delegations (module docstring)."""
     classes: dict[tuple, list[Candidate]] = defaultdict(list)
     for c in candidates:
-        classes[_class_key(c)].append(c)
+        classes[_key(c.need, c.chances)].append(c)
     chosen: list[Candidate] = []
     per_delegation: dict[int, int] = defaultdict(int)
     for key in sorted(classes):
