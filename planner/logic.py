@@ -248,8 +248,9 @@ def plan_invitations(
             new = tuple(c.id for c in order[:free])
         attending = tuple(sorted(o.invited)) + new
         for deputy_id in attending:
-            if deputy_id in attended:
-                attended[deputy_id][o.rule] += 1
+            if deputy_id in attended:  # an invited deputy outside the plan's people: no count
+                counts = attended[deputy_id]
+                counts[o.rule] = counts.get(o.rule, 0) + 1
         schedule[o.id] = attending
 
     met_planned = sum(1 for d in applicable if _meets_all(attended[d.id], d))

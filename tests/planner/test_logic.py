@@ -148,3 +148,18 @@ def test_nobody_applicable_gives_an_empty_projection():
     result = plan_invitations([sc(10, D1, 3)], [], chosen=10)
     assert result.proposed == () and result.applicable == 0
     assert result.rate_planned == 0
+
+
+def test_an_invited_deputy_the_rule_does_not_apply_to_is_kept_without_error():
+    """Nobody of the plan has the SC rule (a deputy suspended the whole term: 不适用 to both;
+    another with the GOV rule only). Already invited to the SC meeting, the first keeps the
+    seat and counts for nobody's rate; the second takes the GOV seat: 0/1 → 1/1."""
+    exempt = Standing(id=1, delegation=1, attended={}, required={}, service=(TERM,))
+    gov_only = Standing(id=2, delegation=1, attended={GOV: 1}, required={GOV: 2}, service=(TERM,))
+    plan = [
+        sc(10, D1, 2, invited=frozenset({1})),
+        Opportunity(id=20, date=D2, rule=GOV, seats=1),
+    ]
+    result = plan_invitations(plan, [exempt, gov_only], chosen=20)
+    assert result.schedule == {10: (1,), 20: (2,)}
+    assert (result.met_now, result.met_planned, result.applicable) == (0, 1, 1)
