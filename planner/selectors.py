@@ -124,6 +124,7 @@ class PlannerResult:
     shortlist: list[Row]
     refused: list[DeputyRef]
     cannot_reach: list[UnreachableRow]
+    already_invited: int = 0  # 受邀 on the chosen activity's roll before the planner: seats held
 
     @property
     def rate_now(self) -> float | None:
@@ -227,6 +228,7 @@ def plan_for(
         shortlist=shortlist,
         refused=[refs[i] for i in plan.refused if i in refs],
         cannot_reach=sorted(unreachable.values(), key=lambda r: r.deputy.code),
+        already_invited=next(len(o.invited) for o in opportunities if o.id == activity.pk),
     )
 
 

@@ -148,3 +148,17 @@ def test_garbage_parameters_are_ignored_with_a_note(district, plan, client_for):
         noted = "链接中的参数“seats”无效，已忽略。" in response.content.decode()
         assert noted == (value != "\x00"), value  # a lone NUL is an empty value: no note
         assert response.context["seats"] == 10
+
+
+@pytest.mark.django_db
+def test_deputies_already_invited_hold_their_seats(district, plan, client_for):
+    """王五 is already 受邀 to the first meeting: of 2 seats one is left, for 赵六; 王五 is
+    assumed to attend (he is at quota: the projection does not change)."""
+    Participation.objects.create(activity=plan["sc1"], deputy=district["wang"], status="invited")
+    response = client_for(district["office"]).get(
+        URL, {"activity": plan["sc1"].pk, "seats": 2, "other_seats": 1}
+    )
+    result = response.context["result"]
+    assert "本场已有 1 位代表受邀，占用名额" in response.content.decode()
+    assert [r.deputy.name for r in result.proposed] == ["赵六"]
+    assert result.plan.schedule[plan["sc1"].pk] == (district["wang"].pk, district["no_account"].pk)
