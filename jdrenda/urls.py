@@ -28,6 +28,7 @@ urlpatterns = [
     path("dashboard/", include("supervision.dashboard.urls")),
     path("notifications/", include("supervision.notifications.urls")),
     path("rulesets/", include("supervision.rulesets.urls")),
+    path("planner/", include("planner.urls")),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on their own (the admin, files opened directly).
     path(

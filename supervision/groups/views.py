@@ -16,6 +16,7 @@ from deputies.models import Delegation
 from deputies.scopes import can_export_evaluation, deputies_visible_to, user_scope
 from jdrenda import listing
 from jdrenda.params import int_param, text_param
+from planner.selectors import reminder_panel
 from supervision.evaluation import compliance
 from supervision.evaluation.compliance import Status, evaluate_year, terms_for_year
 from supervision.groups import selectors as leaders
@@ -91,6 +92,8 @@ def group_detail(request, pk):
         "years": [y for y in _years() if y in group.term.years()] or [year],
         "can_submit": reportable and year in group.term.years(),
         "reviews_url": leaders.reviews_url(group.pk),
+        # Issue 16: the members behind, for the group's own leader to remind (planner app).
+        "reminder": reminder_panel(request.user, group, table),
     }
     return render(request, "supervision/groups/detail.html", context)
 

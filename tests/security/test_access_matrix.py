@@ -121,6 +121,7 @@ READ_ONLY = {
     "rulesets:list",
     "rulesets:detail",
     "rulesets:export",
+    "planner:plan",
 }
 
 
@@ -232,6 +233,7 @@ ARGS.update(
         "evaluation:job": pk("job"),
         "evaluation:job_download": pk("job"),
         "notifications:read": pk("notification"),
+        "planner:remind": lambda world: {"pk": world["group1"].pk},
     }
 )
 
@@ -457,6 +459,8 @@ EXPECTED = {
     "notifications:read_all": (405, {}),
     "notifications:read": (405, {}),
     "notifications:settings": (200, {}),
+    "planner:plan": (404, {"office": 200}),  # office staff only (planner/views.py)
+    "planner:remind": (405, {}),
     "healthz": (200, {"anonymous": 200}),
     "favicon": (302, {"anonymous": 302}),  # to the static file
 }
@@ -559,6 +563,7 @@ WRITERS = {
     "notifications:read_all": LOGGED_IN,
     "notifications:read": {"deputy"},
     "notifications:settings": LOGGED_IN,
+    "planner:remind": {"group_leader"},  # the leader of group1, for group1's members only
 }
 
 
@@ -619,7 +624,7 @@ REDIRECTED_WRITERS = {"activities:communication_create": {"deputy", "other_deput
 # Every table of the four apps: the models, their history and their many-to-many tables.
 ALL_MODELS = [
     model
-    for label in ("deputies", "activities", "proposals", "supervision")
+    for label in ("deputies", "activities", "proposals", "supervision", "planner")
     for model in apps.get_app_config(label).get_models(include_auto_created=True)
 ]
 # A change to a model with history adds a history row, which the row counts catch; the few

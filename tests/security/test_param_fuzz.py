@@ -129,6 +129,8 @@ PARAMS = {
     "notifications:inbox": ("show", "page"),
     "notifications:read_all": ("page", "show"),
     "notifications:read": ("page", "show"),
+    "planner:plan": ("activity", "seats", "other_seats", "edited", "deputies", "page"),
+    "planner:remind": ("deputies",),
 }
 # Every other route reads no parameter of its own (its form's fields are POSTed below).
 PARAMS.update({name: () for name in PATTERNS if name not in PARAMS})
