@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "activities",
     "proposals",
     "supervision",
+    "invitations",
     "jdrenda.apps.JdrendaConfig",  # wires the MFA check to login (deputies.mfa)
 ]
 
