@@ -1,6 +1,6 @@
 """Sending, replying, chasing, changing, cancelling and deciding leave (invitations.services)."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -174,11 +174,13 @@ def test_an_accepted_invitation_is_not_attendance_until_the_sign_in(world, make_
     activity = make_activity(
         days=0, signin_opens_at=now - timedelta(hours=1), signin_closes_at=now + timedelta(hours=1)
     )
+    # The deadline: in a minute, on the activity's day (never past local midnight).
+    end_of_day = timezone.make_aware(datetime.combine(world.today, time(23, 59, 59)))
     sent = services.create_invitation(
         world.office, activity, kind="signup", deputy_ids=[world.d1.pk],
-        reply_deadline=now + timedelta(minutes=30),
+        reply_deadline=min(now + timedelta(minutes=1), end_of_day), now=now,
     )  # fmt: skip
-    services.reply(world.d1.user, invitee(sent.invitation, world.d1), "accept")
+    services.reply(world.d1.user, invitee(sent.invitation, world.d1), "accept", now=now)
 
     def sc_meetings():
         ev = evaluate_year(world.today.year, world.term, [world.d1.pk], as_of=as_of_today())
