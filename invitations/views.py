@@ -102,11 +102,15 @@ def _invitation_form(request, data=None):
         else:
             initial["meeting"] = target.pk
     if target is not None:
-        # 17:00 the day before (or today, for an activity today).
+        # 17:00 the day before (or today); once that has passed, the end of the day itself.
         day = max(today, target.date - timedelta(days=1))
-        deadline = timezone.make_aware(datetime.combine(day, time(17, 0)))
-        if deadline > timezone.now():
-            initial["reply_deadline"] = deadline
+        for deadline in (
+            timezone.make_aware(datetime.combine(day, time(17, 0))),
+            timezone.make_aware(datetime.combine(target.date, time(23, 59))),
+        ):
+            if deadline > timezone.now():
+                initial["reply_deadline"] = deadline
+                break
     term_id = target.term_id if target else getattr(Term.for_year(today.year), "pk", None)
     shown = _deputy_ids_param(request)
     initial["deputies"] = shown

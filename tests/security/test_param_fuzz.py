@@ -126,6 +126,12 @@ PARAMS = {
     "notifications:inbox": ("show", "page"),
     "notifications:read_all": ("page", "show"),
     "notifications:read": ("page", "show"),
+    "invitations:list": ("page",),
+    "invitations:create": ("activity", "meeting", "deputies"),
+    "invitations:detail": ("page",),
+    "invitations:replies": ("page",),
+    "invitations:mine": ("page",),
+    "invitations:leave_decide": ("decision", "leave_reason"),
 }
 # Every other route reads no parameter of its own (its form's fields are POSTed below).
 PARAMS.update({name: () for name in PATTERNS if name not in PARAMS})
