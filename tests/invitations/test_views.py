@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from activities.models import Participation
 from invitations import services
@@ -187,3 +188,47 @@ def test_the_deputys_file_lists_invitations_awaiting_a_reply(
     html = client_for(world.d1.user).get(reverse("deputies:mine")).content.decode()
     item = re.search(r'href="([^"]+)" data-todo="invitations">.*?data-count>(\d+)<', html, re.S)
     assert item.groups() == (reverse("invitations:mine"), "1")
+
+
+def test_staff_accept_leave_change_the_place_and_cancel_from_the_pages(
+    world, make_activity, invite, client_for, django_capture_on_commit_callbacks
+):
+    activity = make_activity()
+    sent = invite(activity, kind="required", deputy_ids=[world.d1.pk, world.d2.pk])
+    inv = sent.invitation
+    row = InvitedDeputy.objects.get(deputy=world.d1)
+    services.reply(world.d1.user, row, "decline", "住院治疗")
+    office = client_for(world.office)
+    detail = reverse("invitations:detail", args=[inv.pk])
+    assert "同意请假" in office.get(detail).content.decode()
+    # Town staff of 南镇 cannot decide it.
+    leave_url = reverse("invitations:leave_decide", args=[row.pk])
+    assert client_for(world.south_town).post(leave_url, {"decision": "accept"}).status_code == 404
+    assert InvitedDeputy.objects.get(pk=row.pk).leave_decision == "pending"
+    office.post(leave_url, {"decision": "accept"})
+    assert Participation.objects.get(activity=activity, deputy=world.d1).status == "leave"
+    # A new place reaches both invited deputies.
+    data = {
+        "start_time": "14:30",
+        "place": "嘉定区人大二楼会议室",
+        "reply_deadline": timezone.localtime(inv.reply_deadline).strftime("%Y-%m-%dT%H:%M"),
+        "note": "",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = office.post(reverse("invitations:edit", args=[inv.pk]), data)
+    assert response.url == detail
+    assert Notification.objects.filter(kind="invitation_changed").count() == 2
+    # Cancelling asks first, then tells them.
+    cancel = reverse("invitations:cancel", args=[inv.pk])
+    assert "确认取消邀请" in office.get(cancel).content.decode()
+    assert Invitation.objects.get().status == "open"
+    with django_capture_on_commit_callbacks(execute=True):
+        office.post(cancel, {"reason": "会议改期"})
+    assert Invitation.objects.get().status == "cancelled"
+    assert Notification.objects.filter(kind="invitation_cancelled").count() == 2
+    html = (
+        client_for(world.d2.user)
+        .get(reverse("invitations:reply", args=[InvitedDeputy.objects.get(deputy=world.d2).pk]))
+        .content.decode()
+    )
+    assert "该邀请已取消" in html and "会议改期" in html
