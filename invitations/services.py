@@ -185,7 +185,7 @@ def reply(user, invitee: InvitedDeputy, answer: str, reason: str = "", now=None)
     deputy on its roll as 受邀 (not 出席); a later 请假 takes that row off again."""
     now = now or timezone.now()
     invitee = (
-        InvitedDeputy.objects.select_for_update()
+        InvitedDeputy.objects.select_for_update(of=("self",))
         .select_related("invitation__activity", "invitation__meeting", "deputy")
         .get(pk=invitee.pk)
     )
@@ -345,7 +345,7 @@ def decide_leave(user, invitee: InvitedDeputy, accept: bool, leave_reason: str =
     deputy's behalf to the delegation head and the secretary-general (Art. 5), whose approval
     marks the roll. Refused: the deputy stays expected. The deputy is told either way."""
     invitee = (
-        InvitedDeputy.objects.select_for_update()
+        InvitedDeputy.objects.select_for_update(of=("self",))
         .select_related("invitation__activity__organiser", "invitation__meeting", "deputy")
         .get(pk=invitee.pk)
     )
