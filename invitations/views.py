@@ -5,6 +5,7 @@ page (phone first). Each view checks role and scope (invitations.selectors; out 
 
 import re
 from datetime import datetime, time, timedelta
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,13 +31,16 @@ _ID = re.compile(r"[0-9]{1,10}")
 
 
 def _staff(view):
+    """Signed in, and a role that sends invitations (office, town, committee staff); else 404."""
+
+    @wraps(view)
+    @login_required
     def wrapped(request, *args, **kwargs):
         if not selectors.can_invite(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 
-    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
-    return login_required(wrapped)
+    return wrapped
 
 
 def _managed(request, pk) -> Invitation:
