@@ -19,6 +19,7 @@ class InvitationAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "reply_deadline", "status", "created_by", "created_at"]
     list_filter = ["kind", "status"]
     raw_id_fields = ["activity", "meeting"]
+    search_fields = ["activity__name", "meeting__name"]
     inlines = [InvitedDeputyInline]
 
 
