@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "proposals",
     "supervision",
     "planner",
+    "invitations",
     "jdrenda.apps.JdrendaConfig",  # wires the MFA check to login (deputies.mfa)
 ]
 

@@ -79,6 +79,13 @@ def _to_evaluate(user, today):
                 reverse("proposals:proposal_list") + "?to_evaluate=on")  # fmt: skip
 
 
+def _invitations_to_answer(user, today):
+    from invitations.selectors import awaiting_reply
+
+    return Todo("invitations", _("待回复的活动邀请"), awaiting_reply(user).count(),
+                reverse("invitations:mine"))  # fmt: skip
+
+
 def _leave_queue(user, today):
     from activities.sessions.selectors import queue_for
 
@@ -112,7 +119,7 @@ BY_ROLE = {
     Role.TOWN_STAFF: [_pending_reviews, _open_flags, _overdue_replies, _upcoming_meetings,
                       _upcoming_activities],
     Role.GROUP_LEADER: [_pending_reviews],
-    Role.DEPUTY: [_to_evaluate],
+    Role.DEPUTY: [_to_evaluate, _invitations_to_answer],
     Role.DELEGATION_HEAD: [_leave_queue, _upcoming_meetings],
     Role.SECRETARY_GENERAL: [_leave_queue, _upcoming_meetings],
     Role.LEADERSHIP: [_overdue_replies, _upcoming_meetings, _upcoming_activities],

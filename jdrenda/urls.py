@@ -29,6 +29,7 @@ urlpatterns = [
     path("notifications/", include("supervision.notifications.urls")),
     path("rulesets/", include("supervision.rulesets.urls")),
     path("planner/", include("planner.urls")),
+    path("invitations/", include("invitations.urls")),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on their own (the admin, files opened directly).
     path(

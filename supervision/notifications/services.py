@@ -163,6 +163,7 @@ OUTCOME_KINDS = {
     "activity_invited": gettext_lazy("被邀请或登记参加履职活动"),
     "flag_resolved": gettext_lazy("错重漏反馈已处理"),
     "group_reminder": gettext_lazy("代表小组组长的履职提醒"),
+    "invitation": gettext_lazy("活动邀请、催复、变更与取消，请假审核结果"),
 }
 SWITCH_OF = {
     "leave_approved": "leave",
@@ -174,6 +175,11 @@ SWITCH_OF = {
     "activity_invited": "activity_invited",
     "flag_resolved": "flag_resolved",
     "group_reminder": "group_reminder",
+    "invitation": "invitation",  # invitations.services
+    "invitation_chase": "invitation",  # invitations.services
+    "invitation_changed": "invitation",  # invitations.services
+    "invitation_cancelled": "invitation",  # invitations.services
+    "invitation_leave": "invitation",  # invitations.services
 }
 
 

@@ -154,11 +154,16 @@ def test_deputy_and_group_leader_see_their_items_on_their_file(world, client_for
     # A deputy (and a group leader, a deputy too) lands on their file: the items are there.
     assert client_for(users["lead"]).get(HOME).url == MINE
     lead = todo_of(_page(client_for(users["lead"]), MINE))
-    assert lead == {"evaluate": (1, reverse("proposals:proposal_list") + "?to_evaluate=on")}
+    invitations = (0, reverse("invitations:mine"))
+    assert lead == {
+        "evaluate": (1, reverse("proposals:proposal_list") + "?to_evaluate=on"),
+        "invitations": invitations,
+    }
     leader = todo_of(_page(client_for(users["leader"]), MINE))
     assert leader == {
         "reviews": (1, reverse("supervision:review_list")),
         "evaluate": (0, reverse("proposals:proposal_list") + "?to_evaluate=on"),
+        "invitations": invitations,
     }
 
 

@@ -122,6 +122,10 @@ READ_ONLY = {
     "rulesets:detail",
     "rulesets:export",
     "planner:plan",
+    "invitations:list",
+    "invitations:detail",
+    "invitations:replies",
+    "invitations:mine",
 }
 
 
@@ -234,6 +238,13 @@ ARGS.update(
         "evaluation:job_download": pk("job"),
         "notifications:read": pk("notification"),
         "planner:remind": lambda world: {"pk": world["group1"].pk},
+        "invitations:detail": pk("invitation"),
+        "invitations:replies": pk("invitation"),
+        "invitations:chase": pk("invitation"),
+        "invitations:edit": pk("invitation"),
+        "invitations:cancel": pk("invitation"),
+        "invitations:leave_decide": pk("invitee"),
+        "invitations:reply": pk("invitee"),
     }
 )
 
@@ -461,6 +472,18 @@ EXPECTED = {
     "notifications:settings": (200, {}),
     "planner:plan": (404, {"office": 200}),  # office staff only (planner/views.py)
     "planner:remind": (405, {}),
+    # Invitations (issue 16): staff who send them (office, town, committee) and the deputy's
+    # own reply page. A's invitation is to an activity of A's town, sent by the office.
+    "invitations:list": (404, {"other_town": 200, "committee": 200, "office": 200}),
+    "invitations:create": (404, {"other_town": 200, "committee": 200, "office": 200}),
+    "invitations:detail": (404, {"office": 200}),
+    "invitations:replies": (404, {"office": 200}),
+    "invitations:chase": (404, {"office": 302}),
+    "invitations:edit": (404, {"office": 200}),
+    "invitations:cancel": (404, {"office": 200}),
+    "invitations:leave_decide": (404, {"office": 302}),
+    "invitations:mine": (404, {"deputy": 200, "other_deputy": 200, "group_leader": 200}),
+    "invitations:reply": (404, {"deputy": 200}),
     "healthz": (200, {"anonymous": 200}),
     "favicon": (302, {"anonymous": 302}),  # to the static file
 }
@@ -564,6 +587,12 @@ WRITERS = {
     "notifications:read": {"deputy"},
     "notifications:settings": LOGGED_IN,
     "planner:remind": {"group_leader"},  # the leader of group1, for group1's members only
+    "invitations:create": {"other_town", "committee", "office"},
+    "invitations:chase": {"office"},
+    "invitations:edit": {"office"},
+    "invitations:cancel": {"office"},
+    "invitations:leave_decide": {"office"},
+    "invitations:reply": {"deputy"},
 }
 
 
@@ -621,10 +650,11 @@ def refusal(name, role):
 REDIRECTED_WRITERS = {"activities:communication_create": {"deputy", "other_deputy", "group_leader"}}
 
 
-# Every table of the four apps: the models, their history and their many-to-many tables.
+# Every table of the domain apps: the models, their history and their many-to-many tables.
 ALL_MODELS = [
     model
     for label in ("deputies", "activities", "proposals", "supervision", "planner")
+    for label in ("deputies", "activities", "proposals", "supervision", "invitations")
     for model in apps.get_app_config(label).get_models(include_auto_created=True)
 ]
 # A change to a model with history adds a history row, which the row counts catch; the few

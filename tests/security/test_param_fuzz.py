@@ -131,6 +131,12 @@ PARAMS = {
     "notifications:read": ("page", "show"),
     "planner:plan": ("activity", "seats", "other_seats", "edited", "deputies", "page"),
     "planner:remind": ("deputies",),
+    "invitations:list": ("page",),
+    "invitations:create": ("activity", "meeting", "deputies"),
+    "invitations:detail": ("page",),
+    "invitations:replies": ("page",),
+    "invitations:mine": ("page",),
+    "invitations:leave_decide": ("decision", "leave_reason"),
 }
 # Every other route reads no parameter of its own (its form's fields are POSTed below).
 PARAMS.update({name: () for name in PATTERNS if name not in PARAMS})

@@ -43,6 +43,7 @@ from deputies.models import (
     Term,
     Termination,
 )
+from invitations.models import Invitation, InvitedDeputy
 from proposals.models import Assignment, HandlingUnit, Proposal, ProposalEvaluation
 from supervision.models import (
     Award,
@@ -251,6 +252,16 @@ def build():
     notification = Notification.objects.create(
         recipient=users["deputy"], kind="test", period=str(year), subject="提醒", body="内容"
     )
+    # An invitation to A's activity, open for replies (its deadline a day ahead).
+    invitation = Invitation.objects.create(
+        activity=activity,
+        kind=Invitation.Kind.REQUIRED,
+        reply_deadline=timezone.now() + timedelta(days=1),
+        created_by=users["office"],
+    )
+    invitee = InvitedDeputy.objects.create(
+        invitation=invitation, deputy=a, answer="decline", reason="出差", leave_decision="pending"
+    )
     objects = {
         "deputy": a,
         "service": service,
@@ -280,6 +291,8 @@ def build():
         "flag": flag,
         "job": job,
         "notification": notification,
+        "invitation": invitation,
+        "invitee": invitee,
     }
     # A rule set version (supervision.rulesets): the migrated 2024 one, or one made here when
     # an earlier transactional test flushed it.
