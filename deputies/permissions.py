@@ -121,3 +121,12 @@ def may_record_report(who, deputy) -> bool:
     """向选民述职: office staff any, town staff their delegations'."""
     scope = _scope(who)
     return scope.has(Role.OFFICE_STAFF, Role.TOWN_STAFF) and _edits_deputy(scope, deputy)
+
+
+def may_publish_briefing(who, organiser=None) -> bool:
+    """通报 (Art. 22–23): office staff in the name of the Standing Committee (organiser None)
+    or of any organiser; 一府一委两院 liaison staff only in the name of their own organiser."""
+    scope = _scope(who)
+    if _office(scope):
+        return True
+    return organiser is not None and organiser.pk in scope.liaison_organiser_ids

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "activities",
     "proposals",
     "supervision",
+    "briefings",
     "jdrenda.apps.JdrendaConfig",  # wires the MFA check to login (deputies.mfa)
 ]
 

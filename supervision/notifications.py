@@ -161,6 +161,7 @@ OUTCOME_KINDS = {
     "evaluation_requested": gettext_lazy("我领衔的议案建议已答复，请评价办理结果"),
     "activity_invited": gettext_lazy("被邀请或登记参加履职活动"),
     "flag_resolved": gettext_lazy("错重漏反馈已处理"),
+    "briefing": gettext_lazy("代表通报（知情知政）"),
 }
 SWITCH_OF = {
     "leave_approved": "leave",
@@ -171,6 +172,7 @@ SWITCH_OF = {
     "evaluation_requested": "evaluation_requested",
     "activity_invited": "activity_invited",
     "flag_resolved": "flag_resolved",
+    "briefing": "briefing",
 }
 
 
