@@ -118,6 +118,13 @@ READ_ONLY = {
     "dashboard:index",
     "notifications:inbox",
     "supervision:export_log",
+    "briefings:list",
+    "briefings:detail",
+    "briefings:export",
+    "briefings:mine",
+    # A GET records the deputy's read receipt (idempotent); nothing is POSTed to it.
+    "briefings:read",
+    "briefings:attachment",
 }
 
 
@@ -224,6 +231,10 @@ ARGS.update(
         "evaluation:job": pk("job"),
         "evaluation:job_download": pk("job"),
         "notifications:read": pk("notification"),
+        "briefings:detail": pk("briefing"),
+        "briefings:export": pk("briefing"),
+        "briefings:read": pk("briefing"),
+        "briefings:attachment": pk("briefing_attachment"),
     }
 )
 
@@ -441,6 +452,19 @@ EXPECTED = {
     "notifications:read_all": (405, {}),
     "notifications:read": (405, {}),
     "notifications:settings": (200, {}),
+    # Briefings (通报) to A's delegation: staff pages for office, leadership and town staff
+    # (other_town is of the other delegation: the list is empty, the briefing 404); the
+    # deputies addressed read it; attachments for both.
+    "briefings:list": (404, {"other_town": 200, "office": 200, "leadership": 200}),
+    "briefings:create": (404, {"office": 200}),
+    "briefings:detail": (404, {"office": 200, "leadership": 200}),
+    "briefings:export": (404, {"office": 200, "leadership": 200}),
+    "briefings:mine": (404, {"deputy": 200, "other_deputy": 200, "group_leader": 200}),
+    "briefings:read": (404, {"deputy": 200, "group_leader": 200}),
+    "briefings:attachment": (
+        404,
+        {"deputy": 200, "group_leader": 200, "office": 200, "leadership": 200},
+    ),
     "healthz": (200, {"anonymous": 200}),
     "favicon": (302, {"anonymous": 302}),  # to the static file
 }
@@ -538,6 +562,7 @@ WRITERS = {
     "notifications:read_all": LOGGED_IN,
     "notifications:read": {"deputy"},
     "notifications:settings": LOGGED_IN,
+    "briefings:create": {"office"},
 }
 
 
@@ -598,7 +623,7 @@ REDIRECTED_WRITERS = {"activities:communication_create": {"deputy", "other_deput
 # Every table of the four apps: the models, their history and their many-to-many tables.
 ALL_MODELS = [
     model
-    for label in ("deputies", "activities", "proposals", "supervision")
+    for label in ("deputies", "activities", "proposals", "supervision", "briefings")
     for model in apps.get_app_config(label).get_models(include_auto_created=True)
 ]
 # A change to a model with history adds a history row, which the row counts catch; the few

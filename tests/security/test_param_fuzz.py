@@ -126,6 +126,9 @@ PARAMS = {
     "notifications:inbox": ("show", "page"),
     "notifications:read_all": ("page", "show"),
     "notifications:read": ("page", "show"),
+    "briefings:list": ("page",),
+    "briefings:detail": ("status", "delegation", "page"),
+    "briefings:mine": ("page",),
 }
 # Every other route reads no parameter of its own (its form's fields are POSTed below).
 PARAMS.update({name: () for name in PATTERNS if name not in PARAMS})
