@@ -115,6 +115,7 @@ def publish(
                 [Receipt(briefing=briefing, deputy_id=pk) for pk, _user in deputies],
                 Receipt,
                 batch_size=500,
+                default_user=user,
             )
             for upload in attachments:
                 attachment = BriefingAttachment(
