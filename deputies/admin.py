@@ -179,6 +179,7 @@ class RoleAssignmentForm(forms.ModelForm):
         Role.DELEGATION_HEAD: ("delegation", _("代表团团长须选择代表团。")),
         Role.GROUP_LEADER: ("group", _("代表小组组长须选择代表小组。")),
         Role.COMMITTEE_STAFF: ("organiser", _("专委会/工委工作人员须选择组织单位。")),
+        Role.LIAISON: ("organiser", _("一府一委两院联络员须选择组织单位。")),
     }
 
     def clean(self):

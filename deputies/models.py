@@ -445,6 +445,9 @@ class Role(models.TextChoices):
     SECRETARY_GENERAL = "secretary_general", _("大会秘书长")
     QUALIFICATION = "qualification", _("代表资格审查委员会")
     LEADERSHIP = "leadership", _("常委会领导")
+    # 一府一委两院 liaison staff (e.g. 区政府办公室): publish briefings (通报, Art. 23) in the
+    # name of their organiser only, and see only those briefings' read receipts.
+    LIAISON = "liaison", _("一府一委两院联络员")
     DEPUTY = "deputy", _("代表")
 
 
@@ -488,6 +491,10 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 condition=~Q(role="committee") | Q(organiser__isnull=False),
                 name="role_committee_needs_organiser",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="liaison") | Q(organiser__isnull=False),
+                name="role_liaison_needs_organiser",
             ),
         ]
 

@@ -127,3 +127,12 @@ def may_manage_rulesets(who) -> bool:
     """考核规则版本 (supervision.rulesets): seen, copied, edited, published, imported and
     used to re-judge a year by office staff only (the 人事代表工委 keeps the measures)."""
     return _office(_scope(who))
+
+
+def may_publish_briefing(who, organiser=None) -> bool:
+    """通报 (Art. 22–23): office staff in the name of the Standing Committee (organiser None)
+    or of any organiser; 一府一委两院 liaison staff only in the name of their own organiser."""
+    scope = _scope(who)
+    if _office(scope):
+        return True
+    return organiser is not None and organiser.pk in scope.liaison_organiser_ids

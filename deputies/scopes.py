@@ -22,6 +22,8 @@ class UserScope:
     delegation_ids: frozenset = frozenset()  # town staff and delegation heads
     group_ids: frozenset = frozenset()  # group leaders
     organiser_ids: frozenset = frozenset()  # committee staff
+    # 一府一委两院 liaison staff: their organisers, for briefings only (not activities).
+    liaison_organiser_ids: frozenset = frozenset()
     deputy_ids: frozenset = frozenset()  # the user's own deputy records (one per term)
     town_staff_delegation_ids: frozenset = field(default=frozenset())
 
@@ -41,6 +43,7 @@ def user_scope(user) -> UserScope:
     if cached is not None:
         return cached
     roles, delegations, groups, organisers, town = set(), set(), set(), set(), set()
+    liaison = set()
     for role, delegation_id, group_id, organiser_id in user.role_assignments.values_list(
         "role", "delegation_id", "group_id", "organiser_id"
     ):
@@ -52,7 +55,7 @@ def user_scope(user) -> UserScope:
         if group_id:
             groups.add(group_id)
         if organiser_id:
-            organisers.add(organiser_id)
+            (liaison if role == Role.LIAISON else organisers).add(organiser_id)
     led = set(
         Deputy.objects.filter(led_groups__isnull=False, user=user).values_list(
             "led_groups", flat=True
@@ -71,6 +74,7 @@ def user_scope(user) -> UserScope:
         delegation_ids=frozenset(delegations),
         group_ids=frozenset(groups),
         organiser_ids=frozenset(organisers),
+        liaison_organiser_ids=frozenset(liaison),
         deputy_ids=frozenset(own),
         town_staff_delegation_ids=frozenset(town),
     )

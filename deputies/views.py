@@ -44,6 +44,7 @@ ROLE_DUTIES = {
     Role.SECRETARY_GENERAL: _("审批代表的大会请假申请，掌握大会出席情况。"),
     Role.QUALIFICATION: _("审阅约谈告诫建议名单，记录约谈、告诫情况。"),
     Role.LEADERSHIP: _("查看全区代表履职情况和年度履职评价。"),
+    Role.LIAISON: _("以本单位名义向代表通报工作情况，查看通报的阅读情况。"),
     Role.DEPUTY: _("查看本人履职记录和年度履职情况反馈，提交请假申请，评价议案建议办理。"),
 }
 

@@ -20,6 +20,7 @@ ROLE_LABELS = {
     Role.OFFICE_STAFF: _("人事代表工委"),
     Role.COMMITTEE_STAFF: _("专委会"),
     Role.TOWN_STAFF: _("镇（街道）人大"),
+    Role.LIAISON: _("联络员"),
     Role.GROUP_LEADER: _("组长"),
     Role.DEPUTY: _("代表"),
 }

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "supervision",
     "planner",
     "invitations",
+    "briefings",
     "jdrenda.apps.JdrendaConfig",  # wires the MFA check to login (deputies.mfa)
 ]
 

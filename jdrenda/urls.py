@@ -30,6 +30,7 @@ urlpatterns = [
     path("rulesets/", include("supervision.rulesets.urls")),
     path("planner/", include("planner.urls")),
     path("invitations/", include("invitations.urls")),
+    path("briefings/", include("briefings.urls")),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on their own (the admin, files opened directly).
     path(

@@ -164,6 +164,7 @@ OUTCOME_KINDS = {
     "flag_resolved": gettext_lazy("错重漏反馈已处理"),
     "group_reminder": gettext_lazy("代表小组组长的履职提醒"),
     "invitation": gettext_lazy("活动邀请、催复、变更与取消，请假审核结果"),
+    "briefing": gettext_lazy("代表通报（知情知政）"),
 }
 SWITCH_OF = {
     "leave_approved": "leave",
@@ -180,6 +181,7 @@ SWITCH_OF = {
     "invitation_changed": "invitation",  # invitations.services
     "invitation_cancelled": "invitation",  # invitations.services
     "invitation_leave": "invitation",  # invitations.services
+    "briefing": "briefing",
 }
 
 

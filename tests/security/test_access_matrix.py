@@ -126,6 +126,13 @@ READ_ONLY = {
     "invitations:detail",
     "invitations:replies",
     "invitations:mine",
+    "briefings:list",
+    "briefings:detail",
+    "briefings:export",
+    "briefings:mine",
+    # A GET records the deputy's read receipt (idempotent); nothing is POSTed to it.
+    "briefings:read",
+    "briefings:attachment",
 }
 
 
@@ -245,6 +252,10 @@ ARGS.update(
         "invitations:cancel": pk("invitation"),
         "invitations:leave_decide": pk("invitee"),
         "invitations:reply": pk("invitee"),
+        "briefings:detail": pk("briefing"),
+        "briefings:export": pk("briefing"),
+        "briefings:read": pk("briefing"),
+        "briefings:attachment": pk("briefing_attachment"),
     }
 )
 
@@ -484,6 +495,19 @@ EXPECTED = {
     "invitations:leave_decide": (404, {"office": 302}),
     "invitations:mine": (404, {"deputy": 200, "other_deputy": 200, "group_leader": 200}),
     "invitations:reply": (404, {"deputy": 200}),
+    # Briefings (通报) to A's delegation: staff pages for office, leadership and town staff
+    # (other_town is of the other delegation: the list is empty, the briefing 404); the
+    # deputies addressed read it; attachments for both.
+    "briefings:list": (404, {"other_town": 200, "office": 200, "leadership": 200}),
+    "briefings:create": (404, {"office": 200}),
+    "briefings:detail": (404, {"office": 200, "leadership": 200}),
+    "briefings:export": (404, {"office": 200, "leadership": 200}),
+    "briefings:mine": (404, {"deputy": 200, "other_deputy": 200, "group_leader": 200}),
+    "briefings:read": (404, {"deputy": 200, "group_leader": 200}),
+    "briefings:attachment": (
+        404,
+        {"deputy": 200, "group_leader": 200, "office": 200, "leadership": 200},
+    ),
     "healthz": (200, {"anonymous": 200}),
     "favicon": (302, {"anonymous": 302}),  # to the static file
 }
@@ -593,6 +617,7 @@ WRITERS = {
     "invitations:cancel": {"office"},
     "invitations:leave_decide": {"office"},
     "invitations:reply": {"deputy"},
+    "briefings:create": {"office"},
 }
 
 
@@ -655,6 +680,7 @@ ALL_MODELS = [
     model
     for label in ("deputies", "activities", "proposals", "supervision", "planner")
     for label in ("deputies", "activities", "proposals", "supervision", "invitations")
+    for label in ("deputies", "activities", "proposals", "supervision", "briefings")
     for model in apps.get_app_config(label).get_models(include_auto_created=True)
 ]
 # A change to a model with history adds a history row, which the row counts catch; the few

@@ -137,6 +137,9 @@ PARAMS = {
     "invitations:replies": ("page",),
     "invitations:mine": ("page",),
     "invitations:leave_decide": ("decision", "leave_reason"),
+    "briefings:list": ("page",),
+    "briefings:detail": ("status", "delegation", "page"),
+    "briefings:mine": ("page",),
 }
 # Every other route reads no parameter of its own (its form's fields are POSTed below).
 PARAMS.update({name: () for name in PATTERNS if name not in PARAMS})

@@ -28,6 +28,7 @@ from activities.models import (
     Session,
     Speech,
 )
+from briefings.models import Briefing, BriefingAttachment, Receipt
 from deputies.mfa import OPTIONAL_MFA_ROLES
 from deputies.models import (
     Constituent,
@@ -249,6 +250,24 @@ def build():
     job = ExportJob.objects.create(
         kind=ExportJob.Kind.FEEDBACK_ZIP, year=year, term=term, created_by=users["office"]
     )
+    # A briefing (通报) to A's delegation by the office, with a PDF; A has a receipt.
+    briefing = Briefing.objects.create(
+        term=term,
+        title="通报",
+        body="正文",
+        audience=Briefing.Audience.DELEGATION,
+        delegation=del1,
+        published_by=users["office"],
+    )
+    for addressed in (a, leader, member):
+        Receipt.objects.create(briefing=briefing, deputy=addressed)
+    briefing_attachment = BriefingAttachment.objects.create(
+        briefing=briefing,
+        file=ContentFile(b"%PDF-1.4\n", name="briefing.pdf"),
+        original_name="briefing.pdf",
+        content_type="application/pdf",
+        size=9,
+    )
     notification = Notification.objects.create(
         recipient=users["deputy"], kind="test", period=str(year), subject="提醒", body="内容"
     )
@@ -293,6 +312,8 @@ def build():
         "notification": notification,
         "invitation": invitation,
         "invitee": invitee,
+        "briefing": briefing,
+        "briefing_attachment": briefing_attachment,
     }
     # A rule set version (supervision.rulesets): the migrated 2024 one, or one made here when
     # an earlier transactional test flushed it.
