@@ -267,9 +267,11 @@ def detail(request, pk):
 def _action(check, form_class, apply, done):
     """A POST-only action on one message: scope (404), permission (404), form, service."""
 
-    @_inbox_user
+    @login_required
     @require_POST
     def view(request, pk):
+        if not selectors.may_use_inbox(request.user):
+            raise Http404
         message = _message(request, pk)
         if not check(request.user, message):
             raise Http404
