@@ -107,7 +107,11 @@ class CallbackForm(forms.Form):
     callback_result = forms.CharField(
         label=_("回访情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices)
+    satisfaction = forms.ChoiceField(
+        label=_("满意度"),
+        choices=[("", _("请选择")), *Satisfaction.choices],
+        error_messages={"required": _("请选择满意度。")},
+    )
 
 
 class HideForm(forms.Form):

@@ -179,6 +179,23 @@ def reception_places(deputy, limit: int = 3) -> list[str]:
     return [row["place"] for row in rows]
 
 
+def reception_places_for(user, limit: int = 200) -> list[str]:
+    """The 家站点 (places of 家站点接待) of the deputies whose messages the user sees, for the
+    place poster: one query."""
+    from activities.models import Activity
+
+    return list(
+        Activity.objects.filter(
+            type=ActivityType.RECEPTION,
+            participations__deputy__in=deputies_with_inbox(user),
+        )
+        .exclude(place="")
+        .values_list("place", flat=True)
+        .distinct()
+        .order_by("place")[:limit]
+    )
+
+
 def deputies_at_place(place: str, queryset):
     """Deputies (of `queryset`) with a 家站点接待 at `place`."""
     return queryset.filter(

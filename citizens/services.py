@@ -59,6 +59,13 @@ def page_for(deputy: Deputy) -> DeputyPage:
     raise RuntimeError("could not draw a unique page token")
 
 
+def accepts(page: DeputyPage, today: date | None = None) -> bool:
+    """Messages are taken while the page is open and the deputy holds office (not after the
+    term or service ended, not while suspended)."""
+    today = today or timezone.localdate()
+    return page.accepting and activity_services.is_in_office(page.deputy, today)
+
+
 def public_path(page: DeputyPage) -> str:
     return reverse("citizens:page", args=[page.token])
 
@@ -114,7 +121,7 @@ def clean_text(value: str) -> str:
 @transaction.atomic
 def submit_message(page: DeputyPage, *, category, content, name="", phone="", now=None):
     """Record the message; return it and its lookup code (shown once, on the receipt)."""
-    if not page.accepting:
+    if not accepts(page):
         raise ValidationError(_("该代表暂不接收网上留言，请到家站点当面反映。"))
     content = clean_text(content)
     if not MIN_CONTENT <= len(content) <= MAX_CONTENT:

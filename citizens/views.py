@@ -121,6 +121,7 @@ def page(request, token):
         {
             "deputy": deputy,
             "page": deputy_page,
+            "accepting": services.accepts(deputy_page, today),
             "form": form,
             "places": selectors.reception_places(deputy),
             "receptions": selectors.coming_receptions(deputy, today),
@@ -209,6 +210,7 @@ def inbox(request):
                 ("all", _("全部")),
             ],
             "own_pages": [(p, services.public_url(p)) for p in own],
+            "places": selectors.reception_places_for(request.user),
             "overdue_days": settings.CITIZEN_UNANSWERED_DAYS,
         },
     )

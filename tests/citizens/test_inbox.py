@@ -47,7 +47,9 @@ def test_the_deputy_sees_the_phone_town_staff_see_it_masked(cz, client_for):
     assert "张先生" not in town and "张**" in town
 
 
-def test_inbox_costs_the_same_queries_for_many_messages(cz, client_for, django_assert_max_num_queries):
+def test_inbox_costs_the_same_queries_for_many_messages(
+    cz, client_for, django_assert_max_num_queries
+):
     for i in range(30):
         leave(cz, content=f"第{i}条留言，关于道路。")
     client = client_for(cz.town)
@@ -103,7 +105,9 @@ def test_closing_without_an_outcome_is_refused(cz, client_for):
 
 def test_only_the_deputy_replies(cz, client_for):
     message, _code = leave(cz)
-    response = client_for(cz.town).post(reverse("citizens:reply", args=[message.pk]), {"reply": "x"})
+    response = client_for(cz.town).post(
+        reverse("citizens:reply", args=[message.pk]), {"reply": "x"}
+    )
     assert response.status_code == 404
     message.refresh_from_db()
     assert message.reply == ""
@@ -197,7 +201,9 @@ def test_figures_per_deputy_and_year(cz):
     leave(cz)
     spam, _code = leave(cz)
     services.hide(spam, cz.town, "广告")
-    CitizenMessage.objects.filter(pk=first.pk).update(received_at=timezone.now() - timedelta(days=2))
+    CitizenMessage.objects.filter(pk=first.pk).update(
+        received_at=timezone.now() - timedelta(days=2)
+    )
     first.refresh_from_db()
     services.reply(first, cz.user_a, "答复")
     services.refer(second, cz.user_a, "JD9", "市政所")
@@ -213,3 +219,20 @@ def test_figures_show_on_the_deputy_file(cz, client_for):
     text = client_for(cz.office).get(reverse("deputies:detail", args=[cz.a.pk])).content.decode()
     assert "群众留言（代表码）" in text
     assert "收到 1 条" in text
+
+
+def test_figures_show_on_the_group_page(cz, client_for):
+    leave(cz)
+    url = reverse("supervision:group_detail", args=[cz.group.pk])
+    text = client_for(cz.office).get(url).content.decode()
+    assert "收到 1 条" in text
+    assert "不计入达标考核" in text
+
+
+def test_the_place_poster_form_lists_the_towns_places(cz, client_for):
+    text = client_for(cz.town).get(reverse("citizens:inbox")).content.decode()
+    assert '<option value="安亭镇代表之家">' in text
+    assert (
+        "安亭镇代表之家"
+        not in client_for(cz.other_town).get(reverse("citizens:inbox")).content.decode()
+    )

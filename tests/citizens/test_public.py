@@ -168,3 +168,13 @@ def test_another_client_without_the_code_cannot_see_the_message(cz, post_message
     message = CitizenMessage.objects.get()
     anonymous = Client()
     assert anonymous.get(reverse("citizens:detail", args=[message.pk])).status_code == 302
+
+
+def test_a_deputy_no_longer_in_office_takes_no_messages(cz, post_message):
+    from deputies.models import ServicePeriod
+
+    ServicePeriod.objects.filter(deputy=cz.a).update(end_date=cz.today - timedelta(days=1))
+    response = post_message(cz.page_a)
+    assert "该代表暂不接收网上留言，请到家站点当面反映。" in response.content.decode()
+    assert 'name="content"' not in response.content.decode()
+    assert CitizenMessage.objects.count() == 0
