@@ -46,12 +46,19 @@ PUBLIC_CSP = {
 MAX_BODY = 16 * 1024  # a message form is a few kB at most
 
 
+def _body_size(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return MAX_BODY + 1  # a length that is not a number: refused as too long
+
+
 def public(view):
     """A public page: strict CSP, never cached, a body beyond MAX_BODY refused."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY:
+        if request.method == "POST" and _body_size(request) > MAX_BODY:
             response = render(request, "citizens/refused.html", {"reason": _("提交的内容过长。")})
             response.status_code = 413
             return response
