@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "planner",
     "invitations",
     "briefings",
+    "citizens",
     "jdrenda.apps.JdrendaConfig",  # wires the MFA check to login (deputies.mfa)
 ]
 
@@ -262,6 +263,23 @@ EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / "var" / "exports"))
 # the last year's feedback sheet is issued at its end, and questions about it come within a
 # year after that); then deputies.privacy.erase_expired_constituent_contacts blanks them.
 CONSTITUENT_CONTACT_RETENTION_DAYS = int(os.environ.get("CONSTITUENT_CONTACT_RETENTION_DAYS", 730))
+
+# 代表码 (citizens/): the public pages citizens reach by a deputy's QR code.
+# The address the QR codes on the posters point to (the deployment's public address).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Days a citizen's name and phone on a message are kept after it was received; then the
+# retention job (erase_constituent_contacts) blanks them, here and in the history rows.
+CITIZEN_CONTACT_RETENTION_DAYS = int(os.environ.get("CITIZEN_CONTACT_RETENTION_DAYS", 365))
+# A message with no reply and no referral after this many days goes into the deputy's
+# reminder and the town staff's to-do list.
+CITIZEN_UNANSWERED_DAYS = int(os.environ.get("CITIZEN_UNANSWERED_DAYS", 7))
+# Rate limits of the public pages (allauth's rate syntax, counted in the cache like the login
+# lock-out): messages per address and per deputy, and lookup attempts per address.
+CITIZEN_RATE_LIMITS = {
+    "message": os.environ.get("CITIZEN_RATE_MESSAGE", "3/10m/ip,10/d/ip"),
+    "message_deputy": os.environ.get("CITIZEN_RATE_MESSAGE_DEPUTY", "30/h/key"),
+    "lookup": os.environ.get("CITIZEN_RATE_LOOKUP", "20/h/ip"),
+}
 
 # A session ends after SESSION_COOKIE_AGE seconds without a request (30 minutes unless set;
 # every request starts the count again), and when the browser closes: town offices share PCs.

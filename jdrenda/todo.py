@@ -112,14 +112,24 @@ def _upcoming_activities(user, today):
                 reverse("activities:activity_list") + "?" + query)  # fmt: skip
 
 
+def _unanswered_messages(user, today):
+    """群众留言 (代表码) with no reply and no referral after CITIZEN_UNANSWERED_DAYS days: the
+    deputy's own; the town staff's delegation's; all for office staff."""
+    from citizens import selectors
+
+    n = selectors.unanswered(selectors.messages_visible_to(user), today).count()
+    return Todo("citizen_messages", _("超期未答复的群众留言"), n,
+                reverse("citizens:inbox") + "?status=overdue")  # fmt: skip
+
+
 # Each role's items, in the order shown.
 BY_ROLE = {
     Role.OFFICE_STAFF: [_pending_reviews, _open_flags, _overdue_replies, _upcoming_meetings,
                         _upcoming_activities],
-    Role.TOWN_STAFF: [_pending_reviews, _open_flags, _overdue_replies, _upcoming_meetings,
-                      _upcoming_activities],
+    Role.TOWN_STAFF: [_pending_reviews, _open_flags, _overdue_replies, _unanswered_messages,
+                      _upcoming_meetings, _upcoming_activities],
     Role.GROUP_LEADER: [_pending_reviews],
-    Role.DEPUTY: [_to_evaluate, _invitations_to_answer],
+    Role.DEPUTY: [_to_evaluate, _invitations_to_answer, _unanswered_messages],
     Role.DELEGATION_HEAD: [_leave_queue, _upcoming_meetings],
     Role.SECRETARY_GENERAL: [_leave_queue, _upcoming_meetings],
     Role.LEADERSHIP: [_overdue_replies, _upcoming_meetings, _upcoming_activities],

@@ -31,6 +31,7 @@ urlpatterns = [
     path("planner/", include("planner.urls")),
     path("invitations/", include("invitations.urls")),
     path("briefings/", include("briefings.urls")),
+    path("citizens/", include("citizens.urls")),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on their own (the admin, files opened directly).
     path(

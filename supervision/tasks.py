@@ -40,6 +40,7 @@ SCHEDULED = {
     "year_end_feedback": "supervision.tasks.year_end_feedback",
     "erase_constituent_contacts": "supervision.tasks.erase_constituent_contacts",
     "clear_expired_sessions": "supervision.tasks.clear_expired_sessions",
+    "remind_unanswered_citizen_messages": "citizens.tasks.remind_unanswered",
 }
 
 
@@ -150,10 +151,17 @@ def year_end_feedback(self, year: int | None = None) -> str:
 def erase_constituent_contacts(self) -> str:
     """Monthly: blank the contact details of constituents whose deputy's service ended more
     than CONSTITUENT_CONTACT_RETENTION_DAYS ago (deputies.privacy). Running twice is harmless."""
+    from citizens.services import erase_expired_contacts
     from deputies.privacy import erase_expired_constituent_contacts
 
     with recorded("erase_constituent_contacts") as run:
-        run.detail = erase_expired_constituent_contacts(timezone.localdate()).summary
+        today = timezone.localdate()
+        run.detail = " ".join(
+            [
+                erase_expired_constituent_contacts(today).summary,
+                erase_expired_contacts(today).summary,  # citizens' messages (代表码)
+            ]
+        )
     return run.detail
 
 

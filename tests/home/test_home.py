@@ -133,6 +133,7 @@ def test_each_role_sees_its_counts_and_links(world, client_for):
         },
         "town": {
             "reviews": (2, reviews), "flags": (1, flags), "overdue": (1, proposals + "?overdue=on"),
+            "citizen_messages": (0, reverse("citizens:inbox") + "?status=overdue"),
             "meetings": (1, sessions), "activities": (1, activities),
         },
         "head": {"leave": (1, leave), "meetings": (1, sessions)},
@@ -153,17 +154,20 @@ def test_deputy_and_group_leader_see_their_items_on_their_file(world, client_for
     users, _today = world
     # A deputy (and a group leader, a deputy too) lands on their file: the items are there.
     assert client_for(users["lead"]).get(HOME).url == MINE
+    overdue_messages = (0, reverse("citizens:inbox") + "?status=overdue")
     lead = todo_of(_page(client_for(users["lead"]), MINE))
     invitations = (0, reverse("invitations:mine"))
     assert lead == {
         "evaluate": (1, reverse("proposals:proposal_list") + "?to_evaluate=on"),
         "invitations": invitations,
+        "citizen_messages": overdue_messages,
     }
     leader = todo_of(_page(client_for(users["leader"]), MINE))
     assert leader == {
         "reviews": (1, reverse("supervision:review_list")),
         "evaluate": (0, reverse("proposals:proposal_list") + "?to_evaluate=on"),
         "invitations": invitations,
+        "citizen_messages": overdue_messages,
     }
 
 

@@ -133,6 +133,11 @@ READ_ONLY = {
     # A GET records the deputy's read receipt (idempotent); nothing is POSTed to it.
     "briefings:read",
     "briefings:attachment",
+    "citizens:lookup",
+    "citizens:inbox",
+    "citizens:detail",
+    "citizens:poster",
+    "citizens:place_poster",
 }
 
 
@@ -256,6 +261,17 @@ ARGS.update(
         "briefings:export": pk("briefing"),
         "briefings:read": pk("briefing"),
         "briefings:attachment": pk("briefing_attachment"),
+        # 代表码: the public page of deputy B (a public page names its deputy to everyone,
+        # so it is B's: the out-of-scope roles must still see nothing of A).
+        "citizens:page": lambda world: {"token": world["citizen_page_b"].token},
+        "citizens:detail": pk("citizen_message"),
+        "citizens:reply": pk("citizen_message"),
+        "citizens:make_opinion": pk("citizen_message"),
+        "citizens:refer": pk("citizen_message"),
+        "citizens:hotline_status": pk("citizen_message"),
+        "citizens:callback": pk("citizen_message"),
+        "citizens:hide": pk("citizen_message"),
+        "citizens:poster": pk("deputy"),
     }
 )
 
@@ -510,6 +526,22 @@ EXPECTED = {
     ),
     "healthz": (200, {"anonymous": 200}),
     "favicon": (302, {"anonymous": 302}),  # to the static file
+    # 代表码: public pages (no login); the inbox for deputies, town and office staff.
+    "citizens:page": (200, {"anonymous": 200}),
+    "citizens:lookup": (200, {"anonymous": 200}),
+    "citizens:inbox": (
+        404,
+        {"deputy": 200, "other_deputy": 200, "group_leader": 200, "other_town": 200, "office": 200},
+    ),
+    "citizens:detail": (404, {"deputy": 200, "office": 200}),
+    "citizens:reply": (405, {}),
+    "citizens:make_opinion": (405, {}),
+    "citizens:refer": (405, {}),
+    "citizens:hotline_status": (405, {}),
+    "citizens:callback": (405, {}),
+    "citizens:hide": (405, {}),
+    "citizens:poster": (404, {"deputy": 200, "office": 200}),
+    "citizens:place_poster": (404, {}),  # without ?place= there is no poster
 }
 
 # Own-data endpoints every signed-in user may write (their inbox, their settings).
@@ -618,6 +650,13 @@ WRITERS = {
     "invitations:leave_decide": {"office"},
     "invitations:reply": {"deputy"},
     "briefings:create": {"office"},
+    "citizens:page": set(ROLES),  # anyone may leave a message
+    "citizens:reply": {"deputy"},
+    "citizens:make_opinion": {"deputy", "office"},
+    "citizens:refer": {"deputy", "office"},
+    "citizens:hotline_status": {"deputy", "office"},
+    "citizens:callback": {"deputy", "office"},
+    "citizens:hide": {"office"},
 }
 
 
@@ -681,6 +720,7 @@ ALL_MODELS = [
     for label in ("deputies", "activities", "proposals", "supervision", "planner")
     for label in ("deputies", "activities", "proposals", "supervision", "invitations")
     for label in ("deputies", "activities", "proposals", "supervision", "briefings")
+    for label in ("deputies", "activities", "proposals", "supervision", "citizens")
     for model in apps.get_app_config(label).get_models(include_auto_created=True)
 ]
 # A change to a model with history adds a history row, which the row counts catch; the few

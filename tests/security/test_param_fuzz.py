@@ -140,6 +140,13 @@ PARAMS = {
     "briefings:list": ("page",),
     "briefings:detail": ("status", "delegation", "page"),
     "briefings:mine": ("page",),
+    "citizens:inbox": ("status", "q", "page"),
+    "citizens:place_poster": ("place",),
+    "citizens:reply": ("reply",),
+    "citizens:refer": ("hotline_ticket", "hotline_unit"),
+    "citizens:hotline_status": ("hotline_status", "hotline_outcome"),
+    "citizens:callback": ("callback_result", "satisfaction"),
+    "citizens:hide": ("reason",),
 }
 # Every other route reads no parameter of its own (its form's fields are POSTed below).
 PARAMS.update({name: () for name in PATTERNS if name not in PARAMS})

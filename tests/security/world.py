@@ -281,7 +281,18 @@ def build():
     invitee = InvitedDeputy.objects.create(
         invitation=invitation, deputy=a, answer="decline", reason="出差", leave_decision="pending"
     )
+    from citizens import services as citizen_services
+
+    citizen_message, _code = citizen_services.submit_message(
+        citizen_services.page_for(a),
+        category="urban",
+        content="小区路灯坏了",
+        name="选民甲",
+        phone="13900001111",
+    )
     objects = {
+        "citizen_message": citizen_message,
+        "citizen_page_b": citizen_services.page_for(b),
         "deputy": a,
         "service": service,
         "suspension": suspension,

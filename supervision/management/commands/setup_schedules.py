@@ -59,6 +59,13 @@ DEFAULTS = [
         "的代表的联系选民电话和住址（含历史记录）。",
     ),
     (
+        "群众留言超期提醒",
+        "citizens.tasks.remind_unanswered",
+        ("0", "9", "*", "*", "*"),
+        {},
+        "每天 09:00 提醒有群众留言（代表码）超过 CITIZEN_UNANSWERED_DAYS 天未答复的代表。",
+    ),
+    (
         "清理过期会话",
         "supervision.tasks.clear_expired_sessions",
         ("30", "3", "*", "*", "*"),

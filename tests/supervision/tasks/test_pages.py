@@ -147,7 +147,7 @@ def test_setup_schedules_is_idempotent_and_keeps_staff_changes():
     call_command("setup_schedules", verbosity=0)
     call_command("setup_schedules", verbosity=0)
     tasks = PeriodicTask.objects.exclude(name="celery.backend_cleanup")
-    assert tasks.count() == 7
+    assert tasks.count() == 8
     november = tasks.get(name="11月1日履职提醒")
     assert november.crontab.timezone.key == "Asia/Shanghai"
     assert (november.crontab.day_of_month, november.crontab.month_of_year) == ("1", "11")
@@ -159,6 +159,7 @@ def test_setup_schedules_is_idempotent_and_keeps_staff_changes():
         "supervision.tasks.year_end_feedback",
         "supervision.tasks.erase_constituent_contacts",
         "supervision.tasks.clear_expired_sessions",
+        "citizens.tasks.remind_unanswered",
     }
     # A schedule staff changed in the admin survives; --reset restores it.
     scan = tasks.get(name="每周未达标扫描")
