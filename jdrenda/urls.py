@@ -27,6 +27,7 @@ urlpatterns = [
     path("evaluation/", include("supervision.export_urls")),
     path("dashboard/", include("supervision.dashboard_urls")),
     path("notifications/", include("supervision.notification_urls")),
+    path("api/", include("api.urls")),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on their own (the admin, files opened directly).
     path(
