@@ -125,13 +125,17 @@ def signin_targets(user, activity_id: int, deputy_code: str) -> tuple[Activity, 
     return activity, deputy
 
 
+def recorded_sign_in(activity: Activity, deputy: Deputy) -> Participation | None:
+    return Participation.objects.filter(
+        activity=activity, deputy=deputy, signed_in_at__isnull=False
+    ).first()
+
+
 def api_sign_in(user, activity: Activity, deputy: Deputy, now=None) -> SignInResult:
     """Sign `deputy` in to `activity` for a gateway: idempotent (a retry of a recorded sign-in
     answers the same participation, created=False, and writes nothing), and otherwise the
     page's own checks (activities.services.check_sign_in) and write (record_sign_in)."""
-    existing = Participation.objects.filter(
-        activity=activity, deputy=deputy, signed_in_at__isnull=False
-    ).first()
+    existing = recorded_sign_in(activity, deputy)
     if existing is not None:
         return SignInResult(existing, created=False)
     activity_services.check_sign_in(activity, deputy, now)
