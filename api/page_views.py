@@ -59,5 +59,7 @@ def revoke(request, pk):
         messages.error(request, _("请勾选“确认撤销”后再撤销。"))
         return redirect("api:clients")
     services.revoke_client(client)
-    messages.success(request, _("已撤销“%(n)s”的访问令牌，该客户端不能再访问接口。") % {"n": client})
+    messages.success(
+        request, _("已撤销“%(n)s”的访问令牌，该客户端不能再访问接口。") % {"n": client}
+    )
     return redirect("api:clients")

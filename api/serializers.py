@@ -211,4 +211,3 @@ def evaluation_row(row) -> dict:
 class SignInRequestSerializer(serializers.Serializer):
     activity = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="活动 id")
     deputy_code = serializers.CharField(max_length=30, help_text="代表编号（活动所在届次）")
-

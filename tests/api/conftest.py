@@ -41,7 +41,10 @@ def api_world(make_term, make_delegation, make_group, make_deputy):
     town_org = Organiser.objects.create(name="安亭镇人大", delegation=anting)
     other_org = Organiser.objects.create(name="南翔镇人大", delegation=nanxiang)
     now = timezone.now()
-    window = {"signin_opens_at": now - timedelta(hours=1), "signin_closes_at": now + timedelta(hours=2)}
+    window = {
+        "signin_opens_at": now - timedelta(hours=1),
+        "signin_closes_at": now + timedelta(hours=2),
+    }
     activity = Activity.objects.create(
         term=term, name="安亭镇代表小组活动", type=ActivityType.GROUP, date=today,
         organiser=town_org, group=g1, **window,
