@@ -462,10 +462,14 @@ EXPECTED = {
     "notifications:settings": (200, {}),
     # The open API takes a client's token, never a session: 401 to every signed-in person
     # (the API's own matrix by client role is API_EXPECTED below).
-    **{name: (401, {"anonymous": 401}) for name in (
-        *(f"api:{kind}-{view}" for kind in API_KINDS for view in ("list", "detail")),
-        "api:evaluation", "api:signin",
-    )},  # fmt: skip
+    **{
+        name: (401, {"anonymous": 401})
+        for name in (
+            *(f"api:{kind}-{view}" for kind in API_KINDS for view in ("list", "detail")),
+            "api:evaluation",
+            "api:signin",
+        )
+    },  # fmt: skip
     "api:schema": (200, {"anonymous": 200}),  # the OpenAPI document and its docs are public
     "api:docs": (200, {"anonymous": 200}),
     "api:clients": (404, {"office": 200}),
