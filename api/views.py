@@ -96,6 +96,7 @@ class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
         return _private(response)
 
 
+@extend_schema(tags=["届次"])
 class TermViewSet(ScopedViewSet):
     """届次."""
 
@@ -104,6 +105,7 @@ class TermViewSet(ScopedViewSet):
     personal_data = False
 
 
+@extend_schema(tags=["代表团"])
 class DelegationViewSet(ScopedViewSet):
     """代表团."""
 
@@ -112,6 +114,7 @@ class DelegationViewSet(ScopedViewSet):
     personal_data = False
 
 
+@extend_schema(tags=["代表小组"])
 class GroupViewSet(ScopedViewSet):
     """代表小组 (with the leader's code and name)."""
 
@@ -121,6 +124,7 @@ class GroupViewSet(ScopedViewSet):
     log_title = "代表小组"
 
 
+@extend_schema(tags=["代表"])
 class DeputyViewSet(ScopedViewSet):
     """代表: the deputies the client's scope may see; mobile and birth date masked as for a
     person of the client's role (deputies.privacy)."""
@@ -134,6 +138,7 @@ class DeputyViewSet(ScopedViewSet):
         return deputies_visible_to(self.request.user, queryset)
 
 
+@extend_schema(tags=["大会会议"])
 class MeetingViewSet(ScopedViewSet):
     """大会会议."""
 
@@ -143,6 +148,7 @@ class MeetingViewSet(ScopedViewSet):
     personal_data = False
 
 
+@extend_schema(tags=["大会会议出席情况"])
 class AttendanceViewSet(ScopedViewSet):
     """大会会议出席情况 of the deputies in scope."""
 
@@ -155,6 +161,7 @@ class AttendanceViewSet(ScopedViewSet):
         return records_visible_to(self.request.user, queryset)
 
 
+@extend_schema(tags=["履职活动"])
 class ActivityViewSet(ScopedViewSet):
     """履职活动 the client may see."""
 
@@ -167,6 +174,7 @@ class ActivityViewSet(ScopedViewSet):
         return activities_visible_to(self.request.user, queryset)
 
 
+@extend_schema(tags=["履职活动参加情况"])
 class ParticipationViewSet(ScopedViewSet):
     """履职活动参加情况: of the deputies in scope, in the activities the client may see."""
 
@@ -181,6 +189,7 @@ class ParticipationViewSet(ScopedViewSet):
         return records_visible_to(user, queryset)
 
 
+@extend_schema(tags=["议案建议"])
 class ProposalViewSet(ScopedViewSet):
     """议案建议; the lead deputy's 办理评价 only for the scopes that may read it
     (proposals.visibility)."""
@@ -204,6 +213,7 @@ class EvaluationQuery(drf_serializers.Serializer):
     delegation = drf_serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
 
+@extend_schema(tags=["年度履职评价"])
 class EvaluationView(APIView):
     """The year-end evaluation per deputy and rule: the figures of the evaluation workbook
     (supervision.exports: evaluate_year without an as-of date), for the deputies in scope."""
@@ -255,6 +265,7 @@ class EvaluationView(APIView):
 # --- the gateway's sign-in ------------------------------------------------------------------
 
 
+@extend_schema(tags=["扫码签到"])
 class SignInView(APIView):
     """扫码签到 from an outside app (a gateway for 随申办/政务微信): the deputy by code, the
     activity by id. Idempotent: the first request answers 201 with the participation, a retry
