@@ -210,6 +210,10 @@ def test_list_queries_do_not_grow_with_deputies(
             assert town.get(path).status_code == 200
     with django_assert_max_num_queries(9):
         assert leader.get("/api/v1/proposals/").status_code == 200
+    # The year's evaluation: evaluate_year's fixed number of queries, whatever the deputies.
+    year = api_world.activity.date.year
+    with django_assert_max_num_queries(20):
+        assert town.get(f"/api/v1/evaluations/{year}/").status_code == 200
 
 
 def test_evaluation_has_the_workbooks_figures(api_world, api):
