@@ -299,13 +299,18 @@ def signin_window_open(activity: Activity, now=None) -> bool:
 
 @transaction.atomic
 def sign_in(activity: Activity, user, now=None) -> Participation:
-    """Mark the user's deputy 出席 by scanning the activity's code, within the window.
+    """Mark the user's deputy 出席 by scanning the activity's code, within the window."""
+    return record_sign_in(activity, sign_in_deputy(activity, user, now), now)
+
+
+@transaction.atomic
+def record_sign_in(activity: Activity, deputy: Deputy, now=None) -> Participation:
+    """Record a sign-in that check_sign_in allowed (the page's scan, the open API's gateway).
 
     A 家站点接待 sign-in records the scan only (status stays 缺席 with signed_in_at set)
     until the deputy or staff records what was received or 无来访: a sign-in alone is not
     a reception.
     """
-    deputy = sign_in_deputy(activity, user, now)
     participation = (
         Participation.objects.select_for_update().filter(activity=activity, deputy=deputy).first()
     )
@@ -324,12 +329,19 @@ def sign_in(activity: Activity, user, now=None) -> Participation:
 
 def sign_in_deputy(activity: Activity, user, now=None) -> Deputy:
     """The user's deputy who may sign in to the activity now; ValidationError saying why not."""
-    now = now or timezone.now()
     deputy = Deputy.objects.filter(user=user, term_id=activity.term_id).first()
     if deputy is None:
         raise ValidationError(
             _("您的账号不是%(term)s代表，无法签到该活动。") % {"term": activity.term}
         )
+    check_sign_in(activity, deputy, now)
+    return deputy
+
+
+def check_sign_in(activity: Activity, deputy: Deputy, now=None) -> None:
+    """May `deputy` sign in to the activity now (the window, office, a closed year)?
+    ValidationError saying why not."""
+    now = now or timezone.now()
     if not activity.signin_opens_at or not activity.signin_closes_at:
         raise ValidationError(_("该活动未开放扫码签到。"))
     if now < activity.signin_opens_at:
@@ -346,7 +358,6 @@ def sign_in_deputy(activity: Activity, user, now=None) -> Deputy:
         raise ValidationError(_("您在活动日期不在任职期间，无法签到。"))
     # Say so before the button is pressed when the activity's year is closed.
     closing.check_rows([Participation(activity=activity, deputy=deputy)])
-    return deputy
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ urlpatterns = [
     path("invitations/", include("invitations.urls")),
     path("briefings/", include("briefings.urls")),
     path("citizens/", include("citizens.urls")),
+    path("api/", include("api.urls")),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on their own (the admin, files opened directly).
     path(

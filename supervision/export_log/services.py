@@ -35,6 +35,7 @@ KIND_LABELS = {
     "backup": gettext_lazy("数据库备份（命令行）"),
     "supervision.export_log": gettext_lazy("导出记录"),
     "briefings.export": gettext_lazy("通报阅读情况"),
+    "api": gettext_lazy("开放接口（接口客户端的请求）"),
     # The lists' xlsx: the kind is the list's URL name, the label its page title.
     "deputies.list": gettext_lazy("代表名册"),
     "deputies.constituents_xlsx": gettext_lazy("代表联系选民名单"),

@@ -59,6 +59,10 @@ def served_patterns():
 
 PATTERNS = served_patterns()
 
+# The open API's router lists (api/urls.py): each has a -list and a -detail URL.
+API_KINDS = ("term", "delegation", "group", "deputy", "meeting", "attendance", "activity",
+             "participation", "proposal")  # fmt: skip
+
 # Pages that only read; every other URL writes on POST and is listed in WRITERS.
 READ_ONLY = {
     "home",
@@ -138,6 +142,10 @@ READ_ONLY = {
     "citizens:detail",
     "citizens:poster",
     "citizens:place_poster",
+    *(f"api:{kind}-{view}" for kind in API_KINDS for view in ("list", "detail")),
+    "api:evaluation",
+    "api:schema",
+    "api:docs",
 }
 
 
@@ -272,6 +280,17 @@ ARGS.update(
         "citizens:callback": pk("citizen_message"),
         "citizens:hide": pk("citizen_message"),
         "citizens:poster": pk("deputy"),
+        "api:term-detail": pk("term"),
+        "api:delegation-detail": lambda world: {"pk": world["del1"].pk},
+        "api:group-detail": lambda world: {"pk": world["group1"].pk},
+        "api:deputy-detail": pk("deputy"),
+        "api:meeting-detail": pk("meeting"),
+        "api:attendance-detail": pk("attendance"),
+        "api:activity-detail": pk("activity"),
+        "api:participation-detail": pk("participation"),
+        "api:proposal-detail": pk("proposal"),
+        "api:evaluation": lambda world: {"year": world["year"]},
+        "api:client_revoke": pk("api_client"),
     }
 )
 
@@ -524,6 +543,20 @@ EXPECTED = {
         404,
         {"deputy": 200, "group_leader": 200, "office": 200, "leadership": 200},
     ),
+    # The open API takes a client's token, never a session: 401 to every signed-in person
+    # (the API's own matrix by client role is API_EXPECTED below).
+    **{
+        name: (401, {"anonymous": 401})
+        for name in (
+            *(f"api:{kind}-{view}" for kind in API_KINDS for view in ("list", "detail")),
+            "api:evaluation",
+            "api:signin",
+        )
+    },  # fmt: skip
+    "api:schema": (200, {"anonymous": 200}),  # the OpenAPI document and its docs are public
+    "api:docs": (200, {"anonymous": 200}),
+    "api:clients": (404, {"office": 200}),
+    "api:client_revoke": (405, {}),
     "healthz": (200, {"anonymous": 200}),
     "favicon": (302, {"anonymous": 302}),  # to the static file
     # 代表码: public pages (no login); the inbox for deputies, town and office staff.
@@ -657,6 +690,9 @@ WRITERS = {
     "citizens:hotline_status": {"deputy", "office"},
     "citizens:callback": {"deputy", "office"},
     "citizens:hide": {"office"},
+    "api:clients": {"office"},
+    "api:client_revoke": {"office"},
+    "api:signin": set(),  # by token only: API_SIGNIN_WRITERS
 }
 
 
@@ -672,6 +708,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
     with media, django_db_blocker.unblock(), transaction.atomic():
         built = world_module.build()
+        built.update(api_clients(built["users"]))
         built["sessions"] = {}
         for role, user in built["users"].items():
             if user is not None:
@@ -707,7 +744,7 @@ def refusal(name, role):
     outcome = expected(name, role)
     if name in REDIRECTED_WRITERS and role in REDIRECTED_WRITERS[name]:
         return 302  # sent elsewhere (to 填报) with nothing recorded
-    return outcome if outcome in ("login", 403, 404) else 404
+    return outcome if outcome in ("login", 401, 403, 404) else 404
 
 
 # Write pages that send some roles to another page instead of refusing them.
@@ -763,7 +800,7 @@ def test_every_url_is_in_the_matrix():
     assert set(WRITERS) == writes, "write URLs without WRITERS"
     for name, (default, exceptions) in EXPECTED.items():
         assert set(exceptions) <= set(ROLES), name
-        assert {default, *exceptions.values()} <= {200, 302, "login", 403, 404, 405}, name
+        assert {default, *exceptions.values()} <= {200, 302, "login", 401, 403, 404, 405}, name
 
 
 def get_as(world, name, role):
@@ -862,3 +899,115 @@ def test_create_for_a_deputy_out_of_scope_is_refused(world, name):
     assert rows.count() == before
     client_as(world, "office").post(reverse(name), data(world))
     assert rows.count() == before + 1  # the data was valid: only the scope refused it
+
+
+# --- the open API, by client token (api/) ---------------------------------------------------
+
+# Client roles: the staff roles of the world, each client holding the same role and scope as
+# the world's person; "anonymous" sends no token.
+API_ROLES = ["anonymous", "other_town", "head", "secretary", "committee", "office", "leadership"]
+API_NAMES = sorted(name for name, (default, _) in EXPECTED.items() if default == 401)
+A_SCOPED = {"other_town": 404, "committee": 404}  # A is outside their scope: a 404
+# (default outcome for a token, {role: outcome that differs}); anonymous is 401 throughout.
+API_EXPECTED = {
+    **{f"api:{kind}-list": (200, {}) for kind in API_KINDS},
+    **{f"api:{kind}-detail": (200, {}) for kind in ("term", "delegation", "group", "meeting")},
+    **{
+        f"api:{kind}-detail": (200, A_SCOPED)
+        for kind in ("deputy", "attendance", "activity", "participation", "proposal")
+    },
+    # The Art. 29 candidates' readers (supervision.records.services.can_read_candidates).
+    "api:evaluation": (200, {"secretary": 404, "committee": 404}),
+    "api:signin": (405, {}),  # POST only
+}
+# Who may sign deputy A in to A's activity (organised by 安亭镇人大): office staff only here
+# (the world's town staff are 南翔镇's).
+API_SIGNIN_WRITERS = {"office"}
+
+
+def api_clients(users):
+    """A client per API role, with the role and scope of the world's person of that role."""
+    from api.services import create_client
+
+    tokens = {"anonymous": None}
+    for role in API_ROLES[1:]:
+        assignment = users[role].role_assignments.get()
+        _, tokens[role] = create_client(
+            f"matrix-{role}",
+            assignment.role,
+            delegation=assignment.delegation,
+            organiser=assignment.organiser,
+        )
+    spare, _ = create_client("matrix-spare", "office")
+    return {"api_tokens": tokens, "api_client": spare}
+
+
+def api_client_as(world, role):
+    token = world["api_tokens"][role]
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}") if token else Client()
+
+
+def api_expected(name, role):
+    if role == "anonymous":
+        return 401
+    default, exceptions = API_EXPECTED[name]
+    return exceptions.get(role, default)
+
+
+def test_every_api_url_is_in_the_api_matrix():
+    assert set(API_EXPECTED) == set(API_NAMES)
+
+
+@pytest.fixture
+def _no_rate_limit(settings):
+    settings.API_RATE_LIMIT = "100000/minute"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_no_rate_limit")
+@pytest.mark.parametrize("name", API_NAMES)
+def test_api_get(world, name):
+    """Every API URL answers every client role as API_EXPECTED says, in JSON; a client out
+    of A's scope never sees A's name, even naming A's delegation and group in the query."""
+    wrong = {}
+    for role in API_ROLES:
+        query = {}
+        if role in OUT_OF_SCOPE:
+            query = {"delegation": world["del1"].pk, "group": world["group1"].pk}
+        response = api_client_as(world, role).get(url_for(world, name), query)
+        got = response.status_code
+        if response["Content-Type"] != "application/json":
+            got = f"{got} {response['Content-Type']}"
+        elif role in OUT_OF_SCOPE and got == 200:
+            text = response.content.decode()
+            got = next((f"200 naming {n}" for n in A_NAMES if n in text), 200)
+        if got != api_expected(name, role):
+            wrong[role] = f"expected {api_expected(name, role)}, got {got}"
+    assert not wrong, wrong
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_no_rate_limit")
+def test_api_signin_refused_out_of_scope(world):
+    """Every client role but the writers is refused signing A in to A's activity (404, or
+    401 without a token), and nothing in the database changes."""
+    import json
+
+    data = json.dumps({"activity": world["activity"].pk, "deputy_code": world["deputy"].code})
+    wrong = {}
+    for role in API_ROLES:
+        if role in API_SIGNIN_WRITERS:
+            continue
+        before = snapshot()
+        with transaction.atomic():
+            response = api_client_as(world, role).post(
+                reverse("api:signin"), data, content_type="application/json"
+            )
+            changed = snapshot() != before
+            transaction.set_rollback(True)
+        want = 401 if role == "anonymous" else 404
+        if response.status_code != want:
+            wrong[role] = f"expected {want}, got {response.status_code}"
+        elif changed:
+            wrong[role] = "refused, but the database changed"
+    assert not wrong, wrong

@@ -147,6 +147,53 @@ PARAMS = {
     "citizens:hotline_status": ("hotline_status", "hotline_outcome"),
     "citizens:callback": ("callback_result", "satisfaction"),
     "citizens:hide": ("reason",),
+    # The open API (api/filters.py; every list also reads page and page_size).
+    **{f"api:{kind}-list": ("page", "page_size") for kind in matrix.API_KINDS},
+    "api:group-list": ("term", "delegation", "page", "page_size"),
+    "api:deputy-list": (
+        "term",
+        "delegation",
+        "group",
+        "is_sc_member",
+        "code",
+        "q",
+        "page",
+        "page_size",
+    ),  # fmt: skip
+    "api:meeting-list": (
+        "term",
+        "session",
+        "kind",
+        "delegation",
+        "date_from",
+        "date_to",
+        "page",
+        "page_size",
+    ),  # fmt: skip
+    "api:attendance-list": ("meeting", "deputy", "status", "deputy_code", "page", "page_size"),
+    "api:activity-list": (
+        "term",
+        "type",
+        "organiser",
+        "group",
+        "date_from",
+        "date_to",
+        "page",
+        "page_size",
+    ),  # fmt: skip
+    "api:participation-list": (
+        "activity",
+        "deputy",
+        "status",
+        "deputy_code",
+        "page",
+        "page_size",
+    ),  # fmt: skip
+    "api:proposal-list": ("term", "kind", "status", "lead", "page", "page_size"),
+    "api:evaluation": ("term", "delegation", "page", "page_size"),
+    "api:signin": ("activity", "deputy_code"),
+    "api:docs": ("script", "lang"),
+    "api:schema": ("format", "lang", "version"),
 }
 # Every other route reads no parameter of its own (its form's fields are POSTed below).
 PARAMS.update({name: () for name in PATTERNS if name not in PARAMS})
@@ -284,3 +331,47 @@ def test_workbook_job_with_a_bad_term_runs_for_all_terms(matrix_world):
         assert response["Location"] == reverse("evaluation:job", args=[job.pk])
         assert (job.year, job.term) == (world["year"], None)
         transaction.set_rollback(True)
+
+
+# --- the open API, by client token: JSON 4xx, never a 500 -------------------------------------
+
+
+def _api_request(world, role, method, url, data):
+    """(status, content type) or the exception's text; always rolled back."""
+    import json
+
+    client = matrix.api_client_as(world, role)
+    try:
+        with transaction.atomic():
+            if method == "post":
+                body = json.dumps(data)
+                response = client.post(url, body, content_type="application/json")
+            else:
+                response = client.get(url, data)
+            transaction.set_rollback(True)
+    except Exception as exc:  # noqa: BLE001 - the failure is what the test reports
+        return f"{type(exc).__name__}: {str(exc)[:160]}"
+    return response.status_code, response["Content-Type"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", matrix.API_NAMES)
+def test_api_garbage_parameters_answer_json_never_500(matrix_world, name, settings):
+    """Each API URL with garbage in every parameter it reads (the sign-in: in its JSON body),
+    from each client role that gets past its scope check: a JSON answer below 500."""
+    settings.API_RATE_LIMIT = "100000/minute"
+    world = matrix_world
+    url = reverse(name, kwargs=ARGS[name](world))
+    method = "post" if name == "api:signin" else "get"
+    roles = [r for r in matrix.API_ROLES if r != "anonymous"]
+    if method == "get":
+        roles = [r for r in roles if matrix.api_expected(name, r) == 200]
+    start = sum(map(ord, name)) % len(roles)
+    failures = {}
+    values = VALUES + ([BAD_DATE] if any(p.startswith("date") for p in PARAMS[name]) else [])
+    for i, value in enumerate(values):
+        role = roles[(start + i) % len(roles)]
+        got = _api_request(world, role, method, url, _fill(PARAMS[name], value))
+        if not isinstance(got, tuple) or got[0] >= 500 or got[1] != "application/json":
+            failures[(role, repr(value))] = got
+    assert not failures, failures
