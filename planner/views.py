@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,15 +33,10 @@ def _ids_param(request, key: str) -> list[int]:
     return list(dict.fromkeys(int_list_param(request, key, source=parts)))
 
 
-def invitation_url(activity, deputy_ids: list[int]) -> str | None:
-    """The invitations app's create page prefilled with this list; None where it is not
-    installed (the planner still shows the list)."""
-    try:
-        base = reverse("invitations:create")
-    except NoReverseMatch:
-        return None
+def invitation_url(activity, deputy_ids: list[int]) -> str:
+    """The invitations app's create page prefilled with this list."""
     query = {"activity": activity.pk, "deputies": ",".join(map(str, deputy_ids))}
-    return f"{base}?{urlencode(query)}"
+    return f"{reverse('invitations:create')}?{urlencode(query)}"
 
 
 @login_required
@@ -75,7 +70,6 @@ def plan(request):
     if result is not None:
         ids = result.proposed_ids
         context["invite_url"] = invitation_url(activity, ids)
-        context["ids_text"] = ",".join(map(str, ids))
         query = {"activity": activity.pk, "seats": seats, "other_seats": other_seats}
         if edited:
             query |= {"edited": "1", "deputies": ",".join(map(str, ids))}

@@ -198,3 +198,41 @@ class ClosedYearAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# 考核规则版本 (supervision.rulesets): shown here, changed only on /rulesets/, where every
+# change asks for a reason and a version that judged a closed year stays as it was.
+from supervision.models import RuleSet, RuleSetRule, YearJudgement  # noqa: E402
+
+
+class _RuleSetsReadOnly(SimpleHistoryAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(_RuleSetsReadOnly):
+    list_display = ["name", "effective_date", "status", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "source_document"]
+
+
+@admin.register(RuleSetRule)
+class RuleSetRuleAdmin(_RuleSetsReadOnly):
+    list_display = ["ruleset", "order", "code", "short_name", "period", "quota"]
+    list_filter = ["ruleset", "period"]
+    list_select_related = ["ruleset"]
+    search_fields = ["code", "short_name"]
+
+
+@admin.register(YearJudgement)
+class YearJudgementAdmin(_RuleSetsReadOnly):
+    list_display = ["year", "ruleset", "judged_by", "judged_at"]
+    list_select_related = ["ruleset", "judged_by"]
+    search_fields = ["reason"]

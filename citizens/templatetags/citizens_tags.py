@@ -3,7 +3,7 @@ the rules, not as a rule (Art. 17 sets no quota). One query each."""
 
 from django import template
 
-from citizens.selectors import figures
+from citizens.selectors import figures, figures_by_delegation
 
 register = template.Library()
 
@@ -25,3 +25,9 @@ def citizen_figures_delegation(delegation, year):
 
     deputy_ids = Deputy.objects.filter(delegation=delegation).values("pk")
     return {"figures": figures(deputy_ids, int(year)), "year": year, "whose": "delegation"}
+
+
+@register.inclusion_tag("citizens/_figures_by_delegation.html")
+def citizen_figures_by_delegation(year):
+    """The leadership dashboard's table of messages per delegation (one query)."""
+    return {"rows": figures_by_delegation(int(year)), "year": year}

@@ -10,7 +10,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由（记入修改历史）"), max_length=500)
+    reason = forms.CharField(
+        label=_("理由（记入修改历史）"),
+        max_length=500,
+        error_messages={"required": _("请填写理由：它记入修改历史。")},
+    )
 
 
 class CopyForm(ReasonForm):

@@ -1,5 +1,6 @@
 """The deputy's inbox and what the deputy and staff do with a message."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -236,3 +237,23 @@ def test_the_place_poster_form_lists_the_towns_places(cz, client_for):
         "安亭镇代表之家"
         not in client_for(cz.other_town).get(reverse("citizens:inbox")).content.decode()
     )
+
+
+def test_the_dashboard_shows_messages_per_delegation(cz, client_for):
+    # Three messages to A (安亭镇: one answered, one referred and 办结) and one hidden as spam;
+    # none to B, so 南翔镇 has no row.
+    first, _code = leave(cz)
+    second, _code = leave(cz)
+    leave(cz)
+    spam, _code = leave(cz)
+    services.hide(spam, cz.town, "广告")
+    services.reply(first, cz.user_a, "答复")
+    services.refer(second, cz.user_a, "JD9", "市政所")
+    services.update_hotline(second, "closed", "已修复")
+    response = client_for(cz.office).get(reverse("dashboard:index"))
+    html = response.content.decode()
+    table = html[html.index('id="jd-table-citizens"') :]
+    table = table[: table.index("</table>")]
+    cells = re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", table.split("<tbody>")[1])
+    assert cells == ["安亭镇", "3", "2", "1", "1"]
+    assert "不计入达标考核" in html

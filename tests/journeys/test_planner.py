@@ -60,8 +60,10 @@ def test_planner_office_plans_and_the_leader_reminds(journey, planned):
     ids = [kept.nth(i).get_attribute("value") for i in range(kept.count())]
     assert added_id in ids and first_off not in ids and len(ids) == 5
     assert page.get_by_test_id("projection").is_visible()
-    # The invitations app comes from another branch: here the button waits for it.
-    assert page.get_by_test_id("invite").is_disabled()
+    # The button opens the invitation form with the edited list.
+    href = page.get_by_test_id("invite").get_attribute("href")
+    assert href.startswith("/invitations/new/?activity=")
+    assert href.endswith("deputies=" + "%2C".join(ids))
 
     leader = journey("leader")
     leader.log_in("leader")

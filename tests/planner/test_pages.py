@@ -62,8 +62,12 @@ def test_office_staff_see_the_proposal_and_the_projection(district, plan, client
     assert [(r.deputy.name, r.gaps) for r in result.cannot_reach] == [
         ("赵六", [("一府一委两院活动", 2, 1)])
     ]
-    # The invitations app is not installed in this branch: the list is shown as ids.
-    assert 'data-testid="ids"' in html and f"{district['no_account'].pk}" in html
+    # The button opens the invitation form prefilled with the proposed list.
+    expected = (
+        f'href="/invitations/new/?activity={plan["sc1"].pk}'
+        f'&amp;deputies={district["no_account"].pk}"'
+    )
+    assert expected in html
 
 
 @pytest.mark.django_db
@@ -84,10 +88,7 @@ def test_an_edited_list_is_projected(district, plan, client_for):
 
 
 @pytest.mark.django_db
-def test_the_invite_button_links_to_the_invitations_page_when_installed(
-    district, plan, client_for, settings
-):
-    settings.ROOT_URLCONF = "tests.planner.urls_with_invitations"
+def test_the_invite_button_links_to_the_invitations_page_with_the_list(district, plan, client_for):
     response = client_for(district["office"]).get(
         URL, {"activity": plan["sc1"].pk, "seats": 2, "other_seats": 1}
     )

@@ -50,7 +50,7 @@ def test_office_staff_copy_edit_and_publish_in_the_browser(office, v2024, client
 
     # Without a reason nothing changes.
     page = client.post(f"/rulesets/{draft.pk}/edit/", _rules_post(draft, change, reason=""))
-    assert "这个字段是必填项" in page.content.decode()
+    assert "请填写理由：它记入修改历史。" in page.content.decode()
     assert draft.rules.get(code="ART16_RECEPTION").quota == 2
     response = client.post(
         f"/rulesets/{draft.pk}/edit/", _rules_post(draft, change, "接待改为 4 次")

@@ -754,10 +754,17 @@ REDIRECTED_WRITERS = {"activities:communication_create": {"deputy", "other_deput
 # Every table of the domain apps: the models, their history and their many-to-many tables.
 ALL_MODELS = [
     model
-    for label in ("deputies", "activities", "proposals", "supervision", "planner")
-    for label in ("deputies", "activities", "proposals", "supervision", "invitations")
-    for label in ("deputies", "activities", "proposals", "supervision", "briefings")
-    for label in ("deputies", "activities", "proposals", "supervision", "citizens")
+    for label in (
+        "deputies",
+        "activities",
+        "proposals",
+        "supervision",
+        "planner",
+        "invitations",
+        "briefings",
+        "citizens",
+        "api",
+    )  # fmt: skip
     for model in apps.get_app_config(label).get_models(include_auto_created=True)
 ]
 # A change to a model with history adds a history row, which the row counts catch; the few

@@ -73,6 +73,7 @@ NATURAL = {
     # meeting in `meeting`; see activities.sessions.services.covered_meeting_ids).
     "activities.LeaveRequest": ["deputy", "meeting"],
     "supervision.SelfReport": ["deputy", "kind", "date", "title"],
+    "supervision.RuleSet": ["name"],
     "proposals.Proposal": ["number"],
     "proposals.HandlingUnit": ["name"],
     "auth.User": ["username"],

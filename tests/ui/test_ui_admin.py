@@ -152,6 +152,13 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
     from supervision.models import ClosedYear  # issue 7.4
 
     ClosedYear.objects.create(year=2020, closed_by=user, note="反馈表已发出")
+    from supervision.models import RuleSet, RuleSetRule, YearJudgement  # rule versions
+
+    draft = RuleSet.objects.create(name="试用版本", effective_date=date(2027, 1, 1))
+    RuleSetRule.objects.create(ruleset=draft, code="ART13_TRAINING", articles="13",
+                               short_name="履职学习培训", period="year", counts="activities",
+                               quota=1, activity_types=["training"], order=1)  # fmt: skip
+    YearJudgement.objects.create(year=2021, ruleset=draft, reason="试用", judged_by=user)
 
 
 def our_models():
