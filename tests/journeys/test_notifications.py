@@ -55,7 +55,11 @@ def test_leader_confirms_and_deputy_sees_bell_and_inbox(
     page.get_by_role("button", name="确认计入").click()
     page.wait_for_load_state()
     assert "已确认 张三 的填报" in page.content()
-    page.context.clear_cookies()
+    # The deputy on a browser of their own: clearing the leader's cookies races with the
+    # page's own fragment requests, whose answers set the session cookie again.
+    own = page.context.browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    own.set_default_timeout(15_000)
+    page = own.new_page()
 
     sign_in(page, base, "zhangsan")
     bell = page.locator(".jd-bell-count")
