@@ -1,6 +1,7 @@
 """Group leaders' pages: who may open them, scope, the rules × members table, counts."""
 
 import re
+from datetime import date
 
 import pytest
 
@@ -148,3 +149,18 @@ def test_group_pages_cost_the_same_queries_at_two_sizes(world, client_for, make_
     large = [queries(client, url)[0] for url in urls]
     assert small == large
     assert max(large) <= 30
+
+
+def test_in_a_running_year_no_member_is_shown_as_all_met_before_meeting_every_rule(
+    world, client_for, monkeypatch
+):
+    # On 1 June 2024 the year runs: 张三 and 李四 have done nothing, so neither has met every
+    # rule and neither has a shortfall yet. The row must agree with its own count (0/2) and
+    # with the card above it, not say 是 for both.
+    monkeypatch.setattr("supervision.evaluation.compliance.as_of_today", lambda: date(YEAR, 6, 1))
+    html = client_for(world["leader_a"]).get(detail(world)).content.decode()
+    row = html[html.index("是否全部达标") :]
+    row = row[: row.index("</tr>")]
+    badges = re.findall(r'<span class="badge [^"]*">([^<]*)</span>', row)
+    assert len(badges) == 2 and "是" not in badges and "否" not in badges
+    assert ">0/2<" in row
