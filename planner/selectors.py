@@ -160,11 +160,12 @@ def planner_inputs(
     ).values_list("activity_id", "deputy_id", "status"):
         target = invited if status == ParticipationStatus.INVITED else excluded
         target[activity_id].add(deputy_id)
+    rule_of = rule_of_type()
     opportunities = [
         Opportunity(
             a.pk,
             a.date,
-            rule_of_type()[a.type],
+            rule_of[a.type],
             seats[a.pk],
             frozenset(invited[a.pk]),
             frozenset(excluded[a.pk]),
