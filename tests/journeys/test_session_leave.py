@@ -142,6 +142,10 @@ def test_deputy_asks_leave_for_a_whole_session_head_and_sg_approve_grid_shows_it
     walk.log_in("head_a")
     walk.click(NAV_SESSIONS)
     walk.click("a.dropdown-item:visible:has-text('待我审批')")
+    # Wait for the queue page itself: on a loaded CI machine the click on the row's checkbox
+    # could otherwise race the navigation and time out on the menu's page.
+    page.wait_for_selector("h1:has-text('待我审批的请假申请')", timeout=30_000)
+    page.wait_for_selector(f"input[name=ids][value='{leave.pk}']", timeout=30_000)
     assert "随团出访，整次大会请假" in page.content() and "共 27 次会议" in page.content()
     walk.click(f"input[name=ids][value='{leave.pk}']")
     screenshot(page, "leave-queue-head")
@@ -154,6 +158,10 @@ def test_deputy_asks_leave_for_a_whole_session_head_and_sg_approve_grid_shows_it
     walk.log_in("sg")
     walk.click(NAV_SESSIONS)
     walk.click("a.dropdown-item:visible:has-text('待我审批')")
+    # Wait for the queue page itself: on a loaded CI machine the click on the row's checkbox
+    # could otherwise race the navigation and time out on the menu's page.
+    page.wait_for_selector("h1:has-text('待我审批的请假申请')", timeout=30_000)
+    page.wait_for_selector(f"input[name=ids][value='{leave.pk}']", timeout=30_000)
     walk.click(f"input[name=ids][value='{leave.pk}']")
     walk.click("button:has-text('批准所选')")
     page.wait_for_selector("text=已批准 1 份请假申请。")
