@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from supervision.models import (
     Award,
     ClosedYear,
+    ClosedYearFigures,
     ConstituencyReport,
     ExportJob,
     GroupAnnualReport,
@@ -132,6 +133,14 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "email"]
     list_select_related = ["user"]
     search_fields = ["user__username", "kind"]
+
+
+@admin.register(ClosedYearFigures)
+class ClosedYearFiguresAdmin(ReadOnlyAdmin):
+    """Kept by the dashboard; deleting a row only makes the next page compute it again."""
+
+    list_display = ["closed_year", "term", "computed_at"]
+    list_select_related = ["closed_year", "term"]
 
 
 @admin.register(JobRun)

@@ -1,7 +1,7 @@
 """The app's models, defined in each capability's own models module and gathered here
 (Django looks for an app's models in `supervision.models`; migrations name them from here)."""
 
-from supervision.closing.models import ClosedYear
+from supervision.closing.models import ClosedYear, ClosedYearFigures
 from supervision.documents.models import ReportDraft
 from supervision.export_log.models import ExportLog
 from supervision.notifications.models import (
@@ -29,6 +29,7 @@ from supervision.rulesets.models import (
 from supervision.self_reports.models import RecordFlag, SelfReport
 
 __all__ = [
+    "ClosedYearFigures",
     "ConstituencyReport",
     "GroupAnnualReport",
     "Interview",

@@ -30,3 +30,19 @@ class ClosedYear(models.Model):
 
     def __str__(self):
         return str(self.year)
+
+
+class ClosedYearFigures(models.Model):
+    """The dashboard's figures of a closed year, computed once and kept with the closing: a
+    closed year's records change only under an override with a reason, which drops them
+    (closing.services.refuse_or_allow); re-opening the year deletes them with its row."""
+
+    closed_year = models.ForeignKey(ClosedYear, on_delete=models.CASCADE, related_name="figures")
+    term = models.ForeignKey("deputies.Term", on_delete=models.CASCADE, related_name="+")
+    figures = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["closed_year", "term"], name="closed_year_figures_once")
+        ]

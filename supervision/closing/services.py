@@ -37,7 +37,7 @@ from simple_history.signals import pre_create_historical_record
 
 from deputies.models import Role
 from deputies.scopes import user_scope
-from supervision.models import ClosedYear
+from supervision.models import ClosedYear, ClosedYearFigures
 
 REASON_FIELD = "_closed_year_reason"
 OPEN_END = 9999  # an open-ended period runs into every later year
@@ -199,6 +199,7 @@ def refuse_or_allow(years) -> str | None:
         return None
     override = current_override()
     if override and override.reason and is_office(override.user):
+        _drop_frozen_figures(hit)
         return override.reason
     user = override.user if override else _current_user()
     error = ClosedYearError(hit[0], office=bool(user) and is_office(user))
@@ -206,6 +207,17 @@ def refuse_or_allow(years) -> str | None:
     if state is not None and state.refusal is None:
         state.refusal = error
     raise error
+
+
+def _drop_frozen_figures(years) -> None:
+    """A corrected record of a closed year: its kept dashboard figures are stale. Dropped
+    after commit (a rolled-back correction changes nothing) and now (this transaction's own
+    reads must not see them either)."""
+    ClosedYearFigures.objects.filter(closed_year__year__in=years).delete()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(
+            lambda: ClosedYearFigures.objects.filter(closed_year__year__in=years).delete()
+        )
 
 
 # -- which years a record counts in ------------------------------------------------------------

@@ -35,12 +35,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deputies.models import Term
+from deputies.models import Delegation, Term
 from jdrenda.percent import percent
 from jdrenda.queue import enqueue
 from proposals.models import Assignment, Proposal, Satisfaction
 from supervision.evaluation import compliance
+from supervision.closing.services import closed_years
 from supervision.evaluation.compliance import Status, _rows, evaluate_year
+from supervision.models import ClosedYear, ClosedYearFigures
 from supervision.rules import Period
 
 VERSION_KEY = "dashboard:data-version"
@@ -266,11 +268,46 @@ def year_figures(
     year: int, term: Term, version: int | None = None, as_of: date | None = None
 ) -> dict:
     version = data_version() if version is None else version
+    if year in closed_years():
+        return closed_year_figures(year, term, version)
     key = _year_key(year, term, version, as_of)
     figures = cache.get(key)
     if figures is None:
         figures = compute_year_figures(year, term, as_of=as_of)
         cache.set(key, figures, YEAR_TIMEOUT)
+    return figures
+
+
+def closed_year_figures(year: int, term: Term, version: int) -> dict:
+    """A closed year's figures, computed once and kept in the database with its closing: a
+    write elsewhere (a new data version) never recomputes them, nor does a lost cache. Only
+    a correction under override drops them (closing.services.refuse_or_allow)."""
+    closed = ClosedYear.objects.filter(year=year).first()
+    kept = ClosedYearFigures.objects.filter(closed_year=closed, term=term).first()
+    if kept is None:
+        figures = compute_year_figures(year, term)
+        computed_at = figures.pop("computed_at")
+        # Kept only if nothing was written meanwhile: a correction committed while this was
+        # computing would otherwise be hidden for good.
+        if closed is not None and data_version() == version:
+            kept, _created = ClosedYearFigures.objects.get_or_create(
+                closed_year=closed,
+                term=term,
+                defaults={"figures": figures, "computed_at": computed_at},
+            )
+        else:
+            return {**figures, "computed_at": computed_at}
+    figures = {**kept.figures, "computed_at": kept.computed_at}
+    # Names and order are today's (a delegation renamed after the closing), the counts the
+    # closed year's.
+    delegations = {d.pk: d for d in Delegation.objects.all()}
+    rows = [
+        {**row, "name": delegations[row["id"]].name}
+        for row in figures["delegations"]
+        if row["id"] in delegations
+    ]
+    rows.sort(key=lambda row: (delegations[row["id"]].order, delegations[row["id"]].name))
+    figures["delegations"] = rows
     return figures
 
 

@@ -74,6 +74,7 @@ NATURAL = {
     "activities.LeaveRequest": ["deputy", "meeting"],
     "supervision.SelfReport": ["deputy", "kind", "date", "title"],
     "supervision.RuleSet": ["name"],
+    "supervision.ClosedYear": ["year"],
     "proposals.Proposal": ["number"],
     "proposals.HandlingUnit": ["name"],
     "auth.User": ["username"],

@@ -151,7 +151,11 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
                              description="南翔镇 2026年度", rows=1)  # fmt: skip
     from supervision.models import ClosedYear  # issue 7.4
 
-    ClosedYear.objects.create(year=2020, closed_by=user, note="反馈表已发出")
+    closed = ClosedYear.objects.create(year=2020, closed_by=user, note="反馈表已发出")
+    from supervision.models import ClosedYearFigures  # issue 19: the dashboard's, kept
+
+    ClosedYearFigures.objects.create(closed_year=closed, term=term, figures={"deputies": 1},
+                                     computed_at=timezone.now())  # fmt: skip
     from supervision.models import RuleSet, RuleSetRule, YearJudgement  # rule versions
 
     draft = RuleSet.objects.create(name="试用版本", effective_date=date(2027, 1, 1))
@@ -222,6 +226,7 @@ def test_search_works_on_every_changelist(superuser_client, one_of_everything, q
     assert {m.__name__ for m in our_models()} - {m.__name__ for m in searchable} == {
         "JobRun",
         "ClosedYear",
+        "ClosedYearFigures",
     }
     found = {}
     for model in searchable:
