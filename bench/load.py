@@ -3,7 +3,7 @@
     python bench/load.py [--users 50] [--duration 60] [--workers 5] [--threads 1] [--think 1-3]
 
 Starts gunicorn on 127.0.0.1 (loopback only) against BENCH_DATABASE_URL (default
-postgres://postgres@127.0.0.1:5432/jdrenda_bench, seeded by `bench/run.py`; this script never
+postgres://postgres@127.0.0.1:5432/jdrenda_bench_67, seeded by `bench/run.py`; this script never
 writes seed data), logs in once per demo account (password jdrenda-demo-2026; allauth allows
 30 logins a minute from one address, so users of one role share that role's session), then runs
 closed-loop virtual users in threads, split evenly over three pages:
@@ -55,7 +55,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jdrenda_bench"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jdrenda_bench_67"
 PASSWORD = "jdrenda-demo-2026"
 HOST = "127.0.0.1"
 REQUEST_TIMEOUT = 30

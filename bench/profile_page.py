@@ -3,7 +3,7 @@ and the top functions by cumulative time. Not part of the tests.
 
     python bench/profile_page.py USERNAME PATH [--runs 5] [--sql] [--cprofile [--sort tottime]]
 
-Runs against BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/jdrenda_bench,
+Runs against BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/jdrenda_bench_67,
 seeded by bench/run.py) through django.test.Client, logged in as USERNAME without a password
 (force_login; staff accounts need a TOTP authenticator first: bench/totp_enrol.py). The cache
 is this process's local memory (REDIS_URL unset); the first request warms it and is reported
@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jdrenda_bench"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jdrenda_bench_67"
 
 
 def main() -> None:

@@ -3,7 +3,7 @@ so the load script and the profiler can log in. Benchmark database only.
 
     python bench/totp_enrol.py USERNAME ...   # prints {"period": 30, "digits": 6, "secrets": {…}}
 
-Runs on BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/jdrenda_bench). Each
+Runs on BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/jdrenda_bench_67). Each
 account gets a freshly generated secret (replacing any TOTP authenticator it had), stored the
 way allauth stores an enrolment made on its page (allauth.mfa.totp.internal.auth.TOTP.activate),
 and printed so the caller can compute the codes.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jdrenda_bench"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jdrenda_bench_67"
 
 
 def enrol(usernames) -> dict:

@@ -26,13 +26,17 @@ def _scratch_url() -> str:
     return f"postgres://{user}@{host}:{port}/jdrenda_bench_smoke"
 
 
+SCALES = (1, 2)  # two tiny scales: the growth table of `make bench` is printed too
+
+
 def _drop(url: str) -> None:
     import psycopg2
 
     admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute("DROP DATABASE IF EXISTS jdrenda_bench_smoke WITH (FORCE)")
+        for scale in SCALES:
+            cursor.execute(f"DROP DATABASE IF EXISTS jdrenda_bench_smoke_{scale} WITH (FORCE)")
     admin.close()
 
 
@@ -41,14 +45,15 @@ def test_bench_runs_to_the_end_and_prints_every_figure(tmp_path):
     _drop(url)
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["BENCH_DATABASE_URL"] = url
+    scales = ",".join(map(str, SCALES))
     try:
         done = subprocess.run(
-            [sys.executable, "bench/run.py", "--scale", "1", "--runs", "1", "--year", "2025"],
+            [sys.executable, "bench/run.py", "--scales", scales, "--runs", "1", "--year", "2025"],
             cwd=ROOT,
             env=env,
             capture_output=True,
             text=True,
-            timeout=600,
+            timeout=900,
         )
     finally:
         _drop(url)
@@ -61,6 +66,13 @@ def test_bench_runs_to_the_end_and_prints_every_figure(tmp_path):
         "(b) evaluation export:",
         "deputies whose counts differ from the lower bound's: 0",
         "(c) feedback sheets,",
-        "(d) dashboard 2025, warm:",
+        "after a write (cold):",
+        "cache lost:",
+        "(closed) after a write:",
+        ", warm:",
     ):
         assert line in out, f"missing {line!r} in:\n{out[-3000:]}"
+    assert "how cost grows with the number of deputies" in out
+    growth = out.split("how cost grows with the number of deputies")[1]
+    for label in ("deputies in office", "(a) evaluation s", "(d) dashboard cold s"):
+        assert label in growth, growth
