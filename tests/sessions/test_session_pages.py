@@ -5,6 +5,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from activities.models import Attendance, AttendanceStatus, Meeting, Session
@@ -135,3 +136,25 @@ def test_session_list_xlsx_and_bounded_queries(world, client_for, django_assert_
     rows = list(load_workbook(BytesIO(response.content)).active.values)
     assert rows[0][:2] == ("届次", "名称")
     assert {r[1] for r in rows[1:]} == {"大会1", "大会10", "大会11", "大会12", "大会13", "大会14"}
+
+
+def test_staff_who_record_attendance_can_invite_to_a_coming_meeting(world, client_for):
+    url = reverse("activities:session_detail", args=[world.session.pk])
+    invite = reverse("invitations:create") + f"?meeting={world.meet_a.pk}"
+    for user in (world.office, world.town_a):
+        assert invite in client_for(user).get(url).content.decode(), user
+    # The secretary-general sees the meetings but does not send invitations.
+    assert "发出邀请" not in client_for(world.sg).get(url).content.decode()
+    # The button leads to the form with the meeting chosen.
+    form = client_for(world.town_a).get(invite).content.decode()
+    assert world.meet_a.name in form
+
+
+def test_no_invitation_button_for_a_past_meeting(world, client_for):
+    world.meet_a.date = timezone.localdate() - timedelta(days=1)
+    world.meet_a.save()
+    url = reverse("activities:session_detail", args=[world.session.pk])
+    html = client_for(world.office).get(url).content.decode()
+    invite = reverse("invitations:create")
+    assert f"{invite}?meeting={world.meet_a.pk}" not in html
+    assert f"{invite}?meeting={world.plenary.pk}" in html
