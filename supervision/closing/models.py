@@ -46,3 +46,6 @@ class ClosedYearFigures(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["closed_year", "term"], name="closed_year_figures_once")
         ]
+
+    def __str__(self):
+        return f"{self.closed_year} · {self.term}"

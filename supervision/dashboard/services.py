@@ -39,8 +39,8 @@ from deputies.models import Delegation, Term
 from jdrenda.percent import percent
 from jdrenda.queue import enqueue
 from proposals.models import Assignment, Proposal, Satisfaction
-from supervision.evaluation import compliance
 from supervision.closing.services import closed_years
+from supervision.evaluation import compliance
 from supervision.evaluation.compliance import Status, _rows, evaluate_year
 from supervision.models import ClosedYear, ClosedYearFigures
 from supervision.rules import Period

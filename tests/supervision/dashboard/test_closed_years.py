@@ -74,9 +74,7 @@ def test_a_lost_cache_does_not_recompute_a_closed_year(closed_2025, client_for, 
     assert row(after, "rule", "ART8_SPEECH") == row(before, "rule", "ART8_SPEECH")
 
 
-def test_a_correction_under_override_shows_on_the_closed_years_dashboard(
-    closed_2025, client_for
-):
+def test_a_correction_under_override_shows_on_the_closed_years_dashboard(closed_2025, client_for):
     town = closed_2025
     client = client_for(town.leadership)
     assert row(page(client, url(2025)), "rule", "ART8_SPEECH")[-1] == "33.3%"
@@ -96,9 +94,7 @@ def test_reopening_the_year_drops_its_kept_figures(closed_2025, client_for):
 
     assert ClosedYearFigures.objects.filter(closed_year__year=2025).count() == 0
     Speech.objects.create(deputy=town.c, date=date(2025, 1, 10), meeting=town.meeting)
-    assert row(page(client_for(town.leadership), url(2025)), "rule", "ART8_SPEECH")[-1] == (
-        "66.7%"
-    )
+    assert row(page(client_for(town.leadership), url(2025)), "rule", "ART8_SPEECH")[-1] == ("66.7%")
 
 
 def test_a_delegation_renamed_after_the_closing_shows_its_new_name(closed_2025, client_for):
