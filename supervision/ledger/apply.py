@@ -39,6 +39,7 @@ from proposals.models import (
     ProposalEvaluation,
 )
 from proposals.services import default_due_date
+from supervision.ledger import progress
 from supervision.ledger import schema as S
 from supervision.ledger.cells import code as norm_code
 from supervision.ledger.issues import Issue
@@ -233,21 +234,23 @@ class Applier:
     def apply(self):
         self.apply_terms()
         self.term = Term.objects.get(name=self.plan.term_name)
-        self.apply_roster()
-        self.apply_suspensions()
+        steps = [self.apply_roster, self.apply_suspensions]
         if self.plan.meetings or self.plan.speeches:
-            self.apply_meetings()
-            self.apply_speeches()
+            steps += [self.apply_meetings, self.apply_speeches]
         if self.plan.activities:
-            self.apply_activities()
+            steps.append(self.apply_activities)
         if self.plan.contacts:
-            self.apply_voters()
+            steps.append(self.apply_voters)
         if self.plan.liaisons:
-            self.apply_liaison()
+            steps.append(self.apply_liaison)
         if self.plan.proposals:
-            self.apply_proposals()
+            steps.append(self.apply_proposals)
         if self.plan.reports:
-            self.apply_reports()
+            steps.append(self.apply_reports)
+        for done, step in enumerate(steps):
+            progress.report(progress.WRITING, done, len(steps))  # one sheet after another
+            step()
+        progress.report(progress.WRITING, len(steps), len(steps))
         self.samples()
 
     def apply_terms(self):
