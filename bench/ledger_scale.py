@@ -152,6 +152,14 @@ def build(path: Path, rows: int) -> dict:
         .first()
         or ""
     )
+    # The roster repeats the deputies whose one service period began with the term (a blank
+    # 任职开始日期 is the term's start); the others' periods would need their own dates.
+    plain = set(
+        Deputy.objects.filter(term=term, delegation_id=town["delegation_id"])
+        .annotate(periods=Count("service_periods"))
+        .filter(periods=1, service_periods__start_date=term.start_date)
+        .values_list("code", flat=True)
+    )
     codes = [code for code, _name in deputies]
     span = (last - first).days + 1
     counts = _plan_counts(rows, len(deputies))
@@ -181,7 +189,9 @@ def build(path: Path, rows: int) -> dict:
     meetings = [
         (f"{year}年{town_name}代表团第{k + 1}次会议", day(k * 5 + 3)) for k in range(MEETINGS)
     ]
-    sheet(S.ROSTER, (roster(code, name) for code, name in deputies[: counts[S.ROSTER]]))
+    on_roster = [(code, name) for code, name in deputies if code in plain]
+    counts[S.ROSTER] = len(on_roster)
+    sheet(S.ROSTER, (roster(code, name) for code, name in on_roster))
     sheet(
         S.MEETINGS,
         (
