@@ -116,6 +116,7 @@ def ledger_preview(request, token):
     return redirect("supervision:ledger_job", pk=job.pk)
 
 
+@require_GET
 @login_required
 def ledger_job(request, pk):
     """A job's progress (polled by htmx every second), then its result. Seen by who started
