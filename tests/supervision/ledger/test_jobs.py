@@ -237,3 +237,58 @@ def test_town_staff_job_checks_rows_against_their_town(make_user, client_for, ma
     html = client.get(upload(client, sheets)).content.decode()
     assert "南翔镇" in html and "确认导入" not in html
     assert Job.objects.get().state == "done"
+
+
+@pytest.fixture
+def worker_queue(transactional_db, monkeypatch):
+    """A real Celery worker in a thread on Redis, consuming its own queue (as in
+    tests/supervision/tasks/test_worker.py); the ledger's tasks are sent there."""
+    import os
+
+    from celery.contrib.testing.worker import start_worker
+
+    from jdrenda.celery import app
+
+    queue = f"jdrenda-test-ledger-{os.getpid()}"
+    monkeypatch.setattr(
+        services,
+        "enqueue",
+        lambda name, *args: app.tasks[name].apply_async(args, queue=queue) and None,
+    )
+    queues = app.amqp.queues
+    saved = queues._consume_from  # start_worker narrows the app's queues; put them back
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10,
+                          queues=[queue]):  # fmt: skip
+            yield queue
+    finally:
+        queues._consume_from = saved
+
+
+def wait_done(job_pk, seconds=30):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job = Job.objects.get(pk=job_pk)
+        if job.finished:
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_pk} did not finish in {seconds} s")
+
+
+@pytest.mark.redis
+def test_through_a_real_worker(worker_queue, office):
+    """Committed rows, a worker in another thread: the confirm's job is queued inside the
+    POST's transaction, and is found once it commits."""
+    location = upload(office)
+    job_url = office.get(location)["Location"]
+    preview = wait_done(Job.objects.get().pk)
+    assert preview.state == "done"
+    assert "检查通过" in office.get(job_url).content.decode()
+    response = office.post(location)
+    apply = Job.objects.get(dry_run=False)
+    assert response["Location"] == reverse("supervision:ledger_job", args=[apply.pk])
+    assert wait_done(apply.pk).state == "done"
+    assert Deputy.objects.count() == 3 and Speech.objects.count() == 1
+    assert "台账导入完成" in office.get(response["Location"]).content.decode()
