@@ -15,9 +15,10 @@ both as the seeded office user (the browser's path: every row meets the user's s
 Peak memory is the process's maximum resident set size (getrusage), shown beside the
 resident size of the same process before the import (Django loaded, nothing read).
 
-THE APPLY WRITES: run it against a copy (createdb -T jdrenda_bench_10 ...), never the
-benchmark's own database. `measure(database_url, rows)` returns the figures as a dict for
-bench/run.py.
+The apply is rolled back once timed (its figures include everything but the final COMMIT
+and what runs after it), so the database is left as it was; `--commit` keeps it, and then
+the database must be a copy (createdb -T jdrenda_bench_10 ...), never the benchmark's own.
+`measure(database_url, rows)` returns the figures as a dict for bench/run.py.
 """
 
 import argparse
@@ -40,17 +41,19 @@ ROLL = 40  # deputies per activity
 SHEET_LIMIT = 20_000  # settings.LEDGER_MAX_ROWS, the import's per-sheet limit
 
 
-def measure(database_url: str, rows: int = 50_000) -> dict:
+def measure(database_url: str, rows: int = 50_000, commit: bool = False) -> dict:
     """Build the workbook, then preview and apply it, each in a fresh process; the figures.
-    The apply writes to `database_url`: give it a copy."""
+    With `commit` the apply is saved in `database_url`: give it a copy."""
     with tempfile.TemporaryDirectory(prefix="ledger-scale-") as tmp:
         path = Path(tmp) / "ledger.xlsx"
         built = _child("build", database_url, path, rows)
         figures = {"rows": built["rows"], "sheets": built["sheets"], "town": built["town"],
                    "year": built["year"], "file_mb": round(path.stat().st_size / 2**20, 1),
                    "build_seconds": built["seconds"]}  # fmt: skip
-        for phase in ("preview", "apply"):
-            figures[phase] = _child(phase, database_url, path, rows, built["term"])
+        figures["preview"] = _child("preview", database_url, path, rows, built["term"])
+        figures["apply"] = _child("apply" if commit else "apply-rollback", database_url, path,
+                                  rows, built["term"])  # fmt: skip
+        figures["apply"]["committed"] = commit
     return figures
 
 
@@ -268,15 +271,22 @@ def build(path: Path, rows: int) -> dict:
 
 
 def run_phase(phase: str, path: Path, term: str) -> dict:
+    import contextlib
+
     from django.contrib.auth import get_user_model
+    from django.db import transaction
 
     from supervision.ledger.services import import_ledger
 
     office = get_user_model().objects.filter(username="office").first()
     before = _rss_mb()
     started = time.perf_counter()
-    result = import_ledger(path, term, dry_run=phase == "preview", user=office, importer=office)
-    seconds = time.perf_counter() - started
+    outer = transaction.atomic() if phase == "apply-rollback" else contextlib.nullcontext()
+    with outer:
+        result = import_ledger(path, term, dry_run=phase == "preview", user=office, importer=office)
+        seconds = time.perf_counter() - started
+        if phase == "apply-rollback":
+            transaction.set_rollback(True)
     return {
         "seconds": round(seconds, 1),
         "peak_rss_mb": round(_peak_mb(), 0),
@@ -295,12 +305,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--rows", type=int, default=50_000)
-    parser.add_argument("--phase", choices=["build", "preview", "apply"])
+    parser.add_argument("--phase", choices=["build", "preview", "apply", "apply-rollback"])
+    parser.add_argument("--commit", action="store_true", help="keep the apply (on a copy!)")
     parser.add_argument("--file")
     parser.add_argument("--term", default="")
     args = parser.parse_args()
     if args.phase is None:  # the whole measure, from the command line
-        figures = measure(args.database_url, args.rows)
+        figures = measure(args.database_url, args.rows, commit=args.commit)
         print(json.dumps(figures, ensure_ascii=False, indent=2))
         for phase in ("preview", "apply"):
             f = figures[phase]
