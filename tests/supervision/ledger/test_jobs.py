@@ -292,3 +292,15 @@ def test_through_a_real_worker(worker_queue, office):
     assert wait_done(apply.pk).state == "done"
     assert Deputy.objects.count() == 3 and Speech.objects.count() == 1
     assert "台账导入完成" in office.get(response["Location"]).content.decode()
+
+
+def test_a_job_that_never_finishes_says_so(office, office_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = Job.objects.create(created_by=office_user, token="t", term_name="第七届", state="running")
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=20))
+    page = office.get(reverse("supervision:ledger_job", args=[job.pk])).content.decode()
+    assert 'data-state="stalled"' in page and "任务长时间没有完成" in page
+    assert "hx-trigger" not in page and "重新上传" in page
