@@ -28,6 +28,11 @@ from supervision.rulesets.models import (
 )
 from supervision.self_reports.models import RecordFlag, SelfReport
 
+# isort: off
+# Last: importing supervision.ledger loads the import itself, which needs the models above.
+from supervision.ledger.models import LedgerImportJob
+# isort: on
+
 __all__ = [
     "ClosedYearFigures",
     "ConstituencyReport",
@@ -44,6 +49,7 @@ __all__ = [
     "SelfReport",
     "RecordFlag",
     "ExportLog",
+    "LedgerImportJob",
     "ClosedYear",
     "ReportDraft",
     "RuleSet",

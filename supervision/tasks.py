@@ -184,3 +184,17 @@ def email_notifications(self, ids: list[int]) -> str:
     from supervision.notifications import services as notifications
 
     return str(notifications.email_pending(ids))
+
+
+@shared_task(**RELIABLE, time_limit=10 * 60, soft_time_limit=9 * 60)
+def run_ledger_job(self, job_id: int) -> str:
+    """The preview or the apply of an uploaded ledger (supervision.ledger.services). Running
+    it twice is harmless: a finished job is left alone, and an apply's completion is saved in
+    the same transaction as its records."""
+    from supervision.ledger.services import run_ledger_job as run
+
+    state = run(job_id)
+    if state == "missing" and self.request.retries < 3:
+        # Queued by a request whose transaction had not committed yet: soon it will have.
+        raise self.retry(countdown=2)
+    return state

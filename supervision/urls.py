@@ -6,6 +6,7 @@ app_name = "supervision"
 urlpatterns = [
     # The ledger workbook import (履职台账导入).
     path("ledger/import/", views.ledger_import, name="ledger_import"),
+    path("ledger/import/jobs/<int:pk>/", views.ledger_job, name="ledger_job"),
     path("ledger/import/<str:token>/", views.ledger_preview, name="ledger_preview"),
     path("ledger/import/<str:token>/issues.xlsx", views.ledger_issues, name="ledger_issues"),
     path("ledger/template.xlsx", views.ledger_template, name="ledger_template"),

@@ -17,14 +17,15 @@ logger = logging.getLogger(__name__)
 
 
 def import_ledger(
-    source, term_name: str, *, dry_run=False, user=None, importer=None
+    source, term_name: str, *, dry_run=False, user=None, importer=None, on_saved=None
 ) -> LedgerResult:
     """Import a ledger workbook (a path, bytes or a file object) into the term `term_name`.
 
     With errors nothing is saved. `dry_run` validates and counts, then rolls back.
     `importer` is the user whose permissions (deputies.permissions) each row must meet: the
     uploader in the browser; None on the command line, which imports as office staff.
-    `user` is who the history names.
+    `user` is who the history names. `on_saved(result)` runs inside the import's transaction
+    once everything is written (a job records its completion with the records, or neither).
     """
     sheets, errors, warnings = read_workbook_with_warnings(source)
     if errors and not sheets:
@@ -52,7 +53,11 @@ def import_ledger(
             Applier(plan, result, user, closed=closed, closed_reason=reason).apply()
             if dry_run or result.errors:
                 transaction.set_rollback(True)
+            elif on_saved is not None:
+                result.applied = True
+                on_saved(result)
     except DatabaseError as exc:  # IntegrityError included: reported, never a traceback
+        result.applied = False
         _reset_counts(result)
         result.errors.append(
             Issue("", 0, "", _("保存时数据库报错，未保存任何数据：%(error)s") % {"error": exc})

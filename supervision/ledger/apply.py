@@ -39,6 +39,7 @@ from proposals.models import (
     ProposalEvaluation,
 )
 from proposals.services import default_due_date
+from supervision.ledger import progress
 from supervision.ledger import schema as S
 from supervision.ledger.cells import code as norm_code
 from supervision.ledger.issues import Issue
@@ -233,21 +234,23 @@ class Applier:
     def apply(self):
         self.apply_terms()
         self.term = Term.objects.get(name=self.plan.term_name)
-        self.apply_roster()
-        self.apply_suspensions()
+        steps = [self.apply_roster, self.apply_suspensions]
         if self.plan.meetings or self.plan.speeches:
-            self.apply_meetings()
-            self.apply_speeches()
+            steps += [self.apply_meetings, self.apply_speeches]
         if self.plan.activities:
-            self.apply_activities()
+            steps.append(self.apply_activities)
         if self.plan.contacts:
-            self.apply_voters()
+            steps.append(self.apply_voters)
         if self.plan.liaisons:
-            self.apply_liaison()
+            steps.append(self.apply_liaison)
         if self.plan.proposals:
-            self.apply_proposals()
+            steps.append(self.apply_proposals)
         if self.plan.reports:
-            self.apply_reports()
+            steps.append(self.apply_reports)
+        for done, step in enumerate(steps):
+            progress.report(progress.WRITING, done, len(steps))  # one sheet after another
+            step()
+        progress.report(progress.WRITING, len(steps), len(steps))
         self.samples()
 
     def apply_terms(self):
@@ -398,8 +401,12 @@ class Applier:
             lambda k, v: Meeting(term=term, name=k[0], date=k[1], **v),
         )
         meetings = self.meetings
+        # Only the rows the workbook can match: the term's would grow with the city, not with
+        # the ledger (the same below for every sheet keyed by a meeting, activity or deputy).
+        planned = [meetings[key].pk for key in self.plan.meetings]
         existing = {
-            (a.meeting_id, a.deputy_id): a for a in Attendance.objects.filter(meeting__term=term)
+            (a.meeting_id, a.deputy_id): a
+            for a in Attendance.objects.filter(meeting_id__in=planned)
         }
         status = self.upsert(
             Attendance,
@@ -422,7 +429,7 @@ class Applier:
         ids = self.deputy_ids
         existing = {
             (s.deputy_id, s.date, s.meeting_name, s.topic): s
-            for s in Speech.objects.filter(deputy__term=self.term)
+            for s in Speech.objects.filter(deputy_id__in={ids[c] for c, *_ in self.plan.speeches})
         }
         desired = {}
         for code, day, meeting_name, topic in self.plan.speeches:
@@ -452,7 +459,10 @@ class Applier:
             if activity["organiser"]:
                 values["organiser_id"] = organisers[activity["organiser"]]
             desired[key] = values
-        activities = {(a.name, a.date): a for a in Activity.objects.filter(term=term)}
+        days = {day for _name, day in self.plan.activities}
+        activities = {
+            (a.name, a.date): a for a in Activity.objects.filter(term=term, date__in=days)
+        }
         activity_status = self.upsert(
             Activity,
             activities,
@@ -461,7 +471,9 @@ class Applier:
         )
         existing = {
             (p.activity_id, p.deputy_id): p
-            for p in Participation.objects.filter(activity__term=term)
+            for p in Participation.objects.filter(
+                activity_id__in=[activities[key].pk for key in self.plan.activities]
+            )
         }
         status = self.upsert(
             Participation,
@@ -498,9 +510,13 @@ class Applier:
         notifications.notify(added_outcome(by_pk[a], users[d]) for a, d in created if d in users)
 
     def apply_voters(self):
-        term, ids = self.term, self.deputy_ids
+        ids = self.deputy_ids
+        deputies = {ids[code] for code, *_ in self.plan.contacts} | {
+            ids[code] for code, _day, _method in self.plan.communications
+        }
         constituents = {
-            (c.deputy_id, c.name, c.phone): c for c in Constituent.objects.filter(deputy__term=term)
+            (c.deputy_id, c.name, c.phone): c
+            for c in Constituent.objects.filter(deputy_id__in=deputies)
         }
         self.upsert(
             Constituent,
@@ -510,7 +526,7 @@ class Applier:
         )
         communications = {
             (c.deputy_id, c.date, c.method): c
-            for c in Communication.objects.filter(deputy__term=term)
+            for c in Communication.objects.filter(deputy_id__in=deputies)
         }
         comm_status = self.upsert(
             Communication,
@@ -523,7 +539,7 @@ class Applier:
         )
         through = Communication.constituents.through
         linked = set(
-            through.objects.filter(communication__deputy__term=term).values_list(
+            through.objects.filter(communication__deputy_id__in=deputies).values_list(
                 "communication_id", "constituent_id"
             )
         )
@@ -575,7 +591,9 @@ class Applier:
         ids = self.deputy_ids
         existing = {
             (c.member_id, c.deputy_id, c.date, c.method): c
-            for c in LiaisonCommunication.objects.filter(deputy__term=self.term)
+            for c in LiaisonCommunication.objects.filter(
+                deputy_id__in={ids[c] for _m, c, _d, _x in self.plan.liaisons}
+            )
         }
         status = self.upsert(
             LiaisonCommunication,
@@ -733,7 +751,9 @@ class Applier:
         ids = self.deputy_ids
         existing = {
             (r.deputy_id, r.date, r.form): r
-            for r in ConstituencyReport.objects.filter(deputy__term=self.term)
+            for r in ConstituencyReport.objects.filter(
+                deputy_id__in={ids[c] for c, _d, _f in self.plan.reports}
+            )
         }
         status = self.upsert(
             ConstituencyReport,

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from supervision.ledger import progress
 from supervision.ledger.cells import is_blank
 from supervision.ledger.issues import Issue
 from supervision.ledger.schema import SHEETS, normalise_header
@@ -155,6 +156,7 @@ def _intended(name: str) -> str | None:
 
 def _read_sheets(workbook, deadline) -> tuple[dict[str, Sheet], list[Issue], list[Issue]]:
     sheets, errors, warnings = {}, [], []
+    read = 0  # rows read in the sheets before, for the progress bar
     chosen = {}  # known name -> the worksheet's own title
     for title in workbook.sheetnames:
         worksheet = workbook[title]
@@ -198,10 +200,13 @@ def _read_sheets(workbook, deadline) -> tuple[dict[str, Sheet], list[Issue], lis
         if sheet_name not in chosen:
             continue
         sheet = _read_sheet(
-            workbook, workbook[chosen[sheet_name]], sheet_name, columns, deadline, errors, warnings
-        )
+            workbook, workbook[chosen[sheet_name]], sheet_name, columns, deadline, errors, warnings,
+            read,
+        )  # fmt: skip
         if sheet is not None:
             sheets[sheet_name] = sheet
+            read += len(sheet.rows)
+            progress.report(progress.READING, read)
     if not sheets and not errors:
         if chosen:
             message = _("工作簿中的台账工作表（%(names)s）都是空的，没有可导入的记录。")
@@ -220,7 +225,7 @@ def _column_letter(index: int) -> str:
     return get_column_letter(index)
 
 
-def _parse(workbook, worksheet, sheet_name, deadline):
+def _parse(workbook, worksheet, sheet_name, deadline, read_before=0):
     """The sheet's rows as {row number: {column (1-based): value}}, its merged ranges and
     hidden columns, read in one pass and stopped at the row and time limits."""
     # openpyxl's own sheet parser, driven here rather than through iter_rows: rows come as
@@ -240,11 +245,13 @@ def _parse(workbook, worksheet, sheet_name, deadline):
             timedelta_formats=workbook._timedelta_formats,
         )
         for count, (number, cells) in enumerate(parser.parse()):
-            if count % 500 == 0 and time.monotonic() > deadline:
-                raise _Refused(
-                    _("工作表「%(sheet)s」内容过多，读取超时；请拆分为多个工作簿分批导入。")
-                    % {"sheet": sheet_name}
-                )
+            if count % 500 == 0:
+                if time.monotonic() > deadline:
+                    raise _Refused(
+                        _("工作表「%(sheet)s」内容过多，读取超时；请拆分为多个工作簿分批导入。")
+                        % {"sheet": sheet_name}
+                    )
+                progress.report(progress.READING, read_before + count)
             values = {
                 cell["column"]: cell["value"]
                 for cell in cells
@@ -288,10 +295,10 @@ def _find_header(rows: dict, columns) -> int:
     return best or 1
 
 
-def _read_sheet(workbook, worksheet, sheet_name, columns, deadline, errors, warnings):
+def _read_sheet(workbook, worksheet, sheet_name, columns, deadline, errors, warnings, read=0):
     from openpyxl.utils.cell import range_boundaries
 
-    cells, merged, hidden = _parse(workbook, worksheet, sheet_name, deadline)
+    cells, merged, hidden = _parse(workbook, worksheet, sheet_name, deadline, read)
     header_row = _find_header(cells, columns)
     header = cells.get(header_row, {})
     known = {column.header for column in columns}

@@ -23,6 +23,7 @@ from deputies.models import (
     Term,
 )
 from proposals.models import HandlingUnit, Proposal
+from supervision.ledger import progress
 from supervision.ledger import schema as S
 from supervision.ledger.cells import CLEAR, CellError, is_clear, parse_date, text
 from supervision.ledger.cells import code as norm_code
@@ -315,9 +316,13 @@ class Validator:
         self.validate_terms()
         if self.plan.term_start is None:
             return self.plan, self.result
+        total = sum(len(sheet.rows) for sheet in self.sheets.values())
+        progress.report(progress.VALIDATING, 0, total)
         self.load_deputies()
         self.validate_roster()
         self.validate_suspensions()
+        checked = sum(len(self.rows(name)) for name in (S.TERMS, S.ROSTER, S.SUSPENSIONS))
+        progress.report(progress.VALIDATING, checked, total)
         for name, method in (
             (S.MEETINGS, self.validate_meetings),
             (S.SPEECHES, self.validate_speeches),
@@ -330,6 +335,10 @@ class Validator:
             for row in self.rows(name):
                 self._row_failed = False
                 method(name, row)
+                checked += 1
+                if checked % progress.EVERY == 0:
+                    progress.report(progress.VALIDATING, checked, total)
+        progress.report(progress.VALIDATING, total, total)
         return self.plan, self.result
 
     def check_lengths(self):

@@ -1,6 +1,7 @@
 """Supervision pages. The ledger import: upload, preview (a dry run), confirm."""
 
 import io
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,19 +13,23 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
-from deputies.scopes import can_import_ledger
+from deputies.models import Role
+from deputies.scopes import can_import_ledger, user_scope
 from supervision.ledger.forms import LedgerUploadForm
+from supervision.ledger.models import LedgerImportJob
 from supervision.ledger.services import (
-    discard_ledger_upload,
-    import_ledger,
+    job_progress,
+    job_result,
     ledger_issues_workbook,
     ledger_upload_path,
     preview_ledger,
+    start_ledger_job,
     store_ledger_upload,
 )
 from supervision.ledger.template import template_bytes
@@ -96,23 +101,61 @@ def _upload_form(request):
 
 @login_required
 def ledger_preview(request, token):
-    """GET: what the import would do (nothing saved). POST: re-validate and save."""
+    """GET: what the import would do (nothing saved). POST: re-validate and save. Both run as
+    a job (supervision.tasks.run_ledger_job): its page shows the progress, then the result;
+    without a worker (no Redis) the job has run by now and the result is shown here."""
     _require_importer(request.user)
     uploads = request.session.get(SESSION_KEY, {})
-    path = ledger_upload_path(token) if token in uploads else None
-    if path is None:
+    if token not in uploads or ledger_upload_path(token) is None:
         raise Http404
-    term_name = uploads[token]
-    # Each row must meet the pages' rules for this user (deputies.permissions).
-    if request.method == "POST":  # the confirm validates afresh against the data as it is now
-        result = import_ledger(path, term_name, user=request.user, importer=request.user)
-    else:  # the preview is parsed once per upload and kept
-        result = preview_ledger(token, term_name, user=request.user, importer=request.user)
+    # The confirm validates afresh against the data as it is now; an apply already done
+    # (a second click) is found again, never run twice.
+    job = start_ledger_job(request.user, token, uploads[token], dry_run=request.method != "POST")
+    if job.state == LedgerImportJob.State.DONE:
+        return _job_result(request, job)
+    return redirect("supervision:ledger_job", pk=job.pk)
+
+
+@require_GET
+@login_required
+def ledger_job(request, pk):
+    """A job's progress (polled by htmx every second), then its result. Seen by who started
+    it and by office staff; the rows were checked against its starter's scope."""
+    _require_importer(request.user)
+    jobs = LedgerImportJob.objects.select_related("created_by")
+    if not user_scope(request.user).has(Role.OFFICE_STAFF):
+        jobs = jobs.filter(created_by=request.user)
+    job = job_progress(get_object_or_404(jobs, pk=pk))
+    finished = job.finished or _stalled(job)
+    if request.headers.get("HX-Request"):
+        context = {"job": job, "stalled": _stalled(job)}
+        response = render(request, "supervision/ledger/_job_progress.html", context)
+        if finished:
+            response["HX-Refresh"] = "true"  # the whole page: the result replaces the bar
+        return response
+    if job.state == LedgerImportJob.State.DONE:
+        return _job_result(request, job)
+    return render(request, "supervision/ledger/job.html", {"job": job, "stalled": _stalled(job)})
+
+
+# A job still waiting or running after this long will not finish: its worker is gone or the
+# task hit its time limit (run_ledger_job's is ten minutes). Say so instead of spinning.
+STALLED_AFTER = timedelta(minutes=15)
+
+
+def _stalled(job: LedgerImportJob) -> bool:
+    return not job.finished and timezone.now() - job.created_at > STALLED_AFTER
+
+
+def _job_result(request, job: LedgerImportJob):
+    """The preview, or the page saying the import is saved, exactly as before the job."""
+    result = job_result(job)
+    mine = job.created_by_id == request.user.pk
     if result.applied:
-        discard_ledger_upload(token)
-        uploads.pop(token, None)
-        request.session[SESSION_KEY] = uploads
-        messages.success(request, _("履职台账已导入。"))
+        uploads = request.session.get(SESSION_KEY, {})
+        if uploads.pop(job.token, None) is not None:
+            request.session[SESSION_KEY] = uploads
+            messages.success(request, _("履职台账已导入。"))
         return render(request, "supervision/ledger/done.html", {"result": result})
     cap = settings.LEDGER_PREVIEW_ISSUES
     return render(
@@ -120,12 +163,14 @@ def ledger_preview(request, token):
         "supervision/ledger/preview.html",
         {
             "result": result,
-            "token": token,
-            "term_name": term_name,
+            "token": job.token,
+            "term_name": job.term_name,
             "errors_shown": result.errors[:cap],
             "warnings_shown": result.warnings[:cap],
             "cap": cap,
             "capped": len(result.errors) > cap or len(result.warnings) > cap,
+            # Only the uploader can confirm (the upload is theirs, in their session).
+            "may_confirm": mine and job.token in request.session.get(SESSION_KEY, {}),
         },
     )
 
@@ -138,7 +183,14 @@ def ledger_issues(request, token):
     uploads = request.session.get(SESSION_KEY, {})
     if token not in uploads or ledger_upload_path(token) is None:
         raise Http404
-    result = preview_ledger(token, uploads[token], user=request.user, importer=request.user)
+    # The issues of the preview shown (its job's), else the kept preview.
+    job = LedgerImportJob.objects.filter(
+        token=token, dry_run=True, state=LedgerImportJob.State.DONE, created_by=request.user
+    ).first()
+    if job is not None:
+        result = job_result(job)
+    else:
+        result = preview_ledger(token, uploads[token], user=request.user, importer=request.user)
     return FileResponse(
         io.BytesIO(ledger_issues_workbook(result)),
         as_attachment=True,

@@ -96,6 +96,7 @@ READ_ONLY = {
     "proposals:unit_letter",
     "supervision:ledger_template",
     "supervision:ledger_issues",
+    "supervision:ledger_job",
     "supervision:report_list",
     "supervision:group_report_list",
     "supervision:interview_list",
@@ -237,6 +238,7 @@ ARGS.update(
         "proposals:unit_letter": pk("assignment"),
         "supervision:ledger_preview": lambda world: {"token": "0123456789abcdef"},
         "supervision:ledger_issues": lambda world: {"token": "0123456789abcdef"},
+        "supervision:ledger_job": pk("ledger_job"),
         "supervision:report_edit": pk("report"),
         "supervision:report_delete": pk("report"),
         "supervision:group_report_submit": lambda world: {
@@ -434,6 +436,8 @@ EXPECTED = {
     "supervision:ledger_import": (403, {"other_town": 200, "office": 200}),
     "supervision:ledger_preview": (403, {"other_town": 404, "office": 404}),
     "supervision:ledger_issues": (403, {"other_town": 404, "office": 404}),
+    # A job is seen by its starter (here the office) and office staff; town staff 404.
+    "supervision:ledger_job": (403, {"other_town": 404, "office": 200}),
     "supervision:ledger_template": (403, {"other_town": 200, "office": 200}),
     "supervision:report_list": (200, {}),
     "supervision:report_create": (404, {"other_town": 200, "office": 200}),

@@ -52,6 +52,7 @@ from supervision.models import (
     ExportJob,
     GroupAnnualReport,
     Interview,
+    LedgerImportJob,
     Notification,
     RecordFlag,
     SelfReport,
@@ -250,6 +251,14 @@ def build():
     job = ExportJob.objects.create(
         kind=ExportJob.Kind.FEEDBACK_ZIP, year=year, term=term, created_by=users["office"]
     )
+    # The office's preview of a ledger upload, finished (an empty workbook's result).
+    ledger_job = LedgerImportJob.objects.create(
+        created_by=users["office"],
+        token="0123456789abcdef",
+        term_name=term.name,
+        state=LedgerImportJob.State.DONE,
+        result={"term_name": term.name, "errors": [], "warnings": [], "sheets": []},
+    )
     # A briefing (通报) to A's delegation by the office, with a PDF; A has a receipt.
     briefing = Briefing.objects.create(
         term=term,
@@ -320,6 +329,7 @@ def build():
         "self_report": self_report,
         "flag": flag,
         "job": job,
+        "ledger_job": ledger_job,
         "notification": notification,
         "invitation": invitation,
         "invitee": invitee,
