@@ -13,6 +13,7 @@ from supervision.models import (
     GroupAnnualReport,
     Interview,
     JobRun,
+    LedgerImportJob,
     Notification,
     NotificationPreference,
     NotificationSetting,
@@ -141,6 +142,14 @@ class ClosedYearFiguresAdmin(ReadOnlyAdmin):
 
     list_display = ["closed_year", "term", "computed_at"]
     list_select_related = ["closed_year", "term"]
+
+
+@admin.register(LedgerImportJob)
+class LedgerImportJobAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "created_by", "created_at", "term_name", "dry_run", "state", "phase"]
+    list_filter = ["state", "dry_run"]
+    list_select_related = ["created_by"]
+    exclude = ["result"]  # a whole preview, kept for its job page
 
 
 @admin.register(JobRun)

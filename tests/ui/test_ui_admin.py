@@ -152,8 +152,12 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
     from supervision.models import ClosedYear  # issue 7.4
 
     closed = ClosedYear.objects.create(year=2020, closed_by=user, note="反馈表已发出")
-    from supervision.models import ClosedYearFigures  # issue 19: the dashboard's, kept
+    from supervision.models import (
+        ClosedYearFigures,  # issue 19: the dashboard's, kept
+        LedgerImportJob,  # issue 19: the ledger import's job
+    )
 
+    LedgerImportJob.objects.create(created_by=user, token="t" * 32, term_name=term.name)
     ClosedYearFigures.objects.create(closed_year=closed, term=term, figures={"deputies": 1},
                                      computed_at=timezone.now())  # fmt: skip
     from supervision.models import RuleSet, RuleSetRule, YearJudgement  # rule versions
@@ -227,6 +231,7 @@ def test_search_works_on_every_changelist(superuser_client, one_of_everything, q
         "JobRun",
         "ClosedYear",
         "ClosedYearFigures",
+        "LedgerImportJob",
     }
     found = {}
     for model in searchable:
