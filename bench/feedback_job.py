@@ -92,6 +92,21 @@ def _stop(process) -> None:
             process.wait()
 
 
+def _cpu_seconds(process_group: int) -> float:
+    """CPU time (user + system) of the live processes of a worker's process group: the pool
+    children do the sheets. On a shared machine the wall-clock time depends on what else
+    runs; this much less."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == process_group:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _wait_ready(celery_app, name: str, process, timeout: float = 60) -> float:
     start = time.monotonic()
     while time.monotonic() - start < timeout:
@@ -128,6 +143,7 @@ def _child(args) -> dict:
     result = {"year": args.year, "workers": args.workers, "job": job.pk}
     try:
         result["worker_start_s"] = round(_wait_ready(app, name, worker), 2)
+        cpu_before = _cpu_seconds(worker.pid)
         load_before = os.getloadavg()
         start = time.monotonic()
         tasks.run_export_job.apply_async((job.pk,), queue=queue)
@@ -149,6 +165,8 @@ def _child(args) -> dict:
             time.sleep(0.25)
         seconds = time.monotonic() - start
         load_after = os.getloadavg()
+        if second is None:  # a killed worker's CPU time is gone with it
+            result["worker_cpu_s"] = round(_cpu_seconds(worker.pid) - cpu_before, 1)
         job.refresh_from_db()
         result.update(
             state=job.state,
