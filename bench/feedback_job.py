@@ -138,11 +138,13 @@ def _child(args) -> dict:
     log = log_path.open("w")
     name = f"bench-fb-{os.getpid()}@%h".replace("%h", os.uname().nodename)
     fast_restore = args.kill_after is not None
-    worker = _start_worker(args.workers, queue, name, log, fast_restore)
-    second = None
     last_log = ExportLog.objects.aggregate(last=Max("pk"))["last"] or 0
+    # Before the worker starts: a database without this branch's tables fails here, leaving
+    # no worker behind.
     job = ExportJob.objects.create(kind=ExportJob.Kind.FEEDBACK_ZIP, year=args.year)
     result = {"year": args.year, "workers": args.workers, "job": job.pk}
+    worker = _start_worker(args.workers, queue, name, log, fast_restore)
+    second = None
     try:
         result["worker_start_s"] = round(_wait_ready(app, name, worker), 2)
         cpu_before = _cpu_seconds(worker.pid)
