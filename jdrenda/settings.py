@@ -264,6 +264,9 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 
 # Where generated files (feedback-sheet zips, exports) are kept for download.
 EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / "var" / "exports"))
+# Deputies per chunk of a feedback-sheet job: each chunk is one Celery task, so every worker
+# takes chunks in parallel and a worker that dies loses only its own chunk's work.
+FEEDBACK_CHUNK_SIZE = int(os.environ.get("FEEDBACK_CHUNK_SIZE") or 500)
 # Days a constituent's phone and address are kept after the deputy's service ended (two years:
 # the last year's feedback sheet is issued at its end, and questions about it come within a
 # year after that); then deputies.privacy.erase_expired_constituent_contacts blanks them.

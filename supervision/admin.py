@@ -9,6 +9,7 @@ from supervision.models import (
     ClosedYear,
     ClosedYearFigures,
     ConstituencyReport,
+    ExportChunk,
     ExportJob,
     GroupAnnualReport,
     Interview,
@@ -87,6 +88,23 @@ class ExportJobAdmin(admin.ModelAdmin):
     @admin.display(description=_("进度（%）"))
     def percent(self, job):
         return job.percent
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExportChunk)
+class ExportChunkAdmin(admin.ModelAdmin):
+    """The chunks of feedback jobs (supervision.reports.jobs), written by the Celery tasks;
+    here only looked at (which chunk of a stalled job has not finished)."""
+
+    list_display = ["job", "index", "done", "total", "finished_at"]
+    search_fields = ["job__created_by__username", "job__file"]
+    list_select_related = ["job"]
+    readonly_fields = ["deputy_ids"]
 
     def has_add_permission(self, request):
         return False

@@ -17,7 +17,7 @@ from supervision.records.models import (
     Interview,
     PointWeight,
 )
-from supervision.reports.models import ExportJob, JobRun
+from supervision.reports.models import ExportChunk, ExportJob, JobRun
 from supervision.rulesets.models import (
     HistoricalRuleSet,
     HistoricalRuleSetRule,
@@ -41,6 +41,7 @@ __all__ = [
     "Award",
     "PointWeight",
     "ExportJob",
+    "ExportChunk",
     "JobRun",
     "ShortfallFlag",
     "Notification",

@@ -17,7 +17,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from supervision.models import ExportJob, JobRun
-from supervision.reports.jobs import run_job
+from supervision.reports.jobs import fail_job, failure_message, run_chunk, run_job
 
 logger = logging.getLogger(__name__)
 
@@ -60,15 +60,37 @@ def recorded(name: str):
     )
 
 
+def _queue(task) -> str | None:
+    """The queue `task` was delivered from, for the tasks it queues in turn (None: eager)."""
+    return (task.request.delivery_info or {}).get("routing_key") or None
+
+
 @shared_task(**RELIABLE, time_limit=60 * 60, soft_time_limit=55 * 60)
 def run_export_job(self, job_id: int) -> str:
+    """The evaluation workbook, or the start of a feedback job: its chunks are queued as
+    feedback_chunk tasks, and the last of them makes the zip."""
     job = ExportJob.objects.filter(pk=job_id).first()
     if job is None:
         return "missing"
-    run_job(job)
+    run_job(job, queue=_queue(self))
     job.refresh_from_db()
-    _log_job(job)
-    return "done"
+    if job.kind not in ExportJob.FEEDBACK_KINDS:
+        _log_job(job)  # a feedback zip is logged when its last chunk finishes it
+    return job.state
+
+
+@shared_task(**RELIABLE, time_limit=30 * 60, soft_time_limit=29 * 60)
+def feedback_chunk(self, job_id: int, index: int) -> str:
+    """One chunk of a feedback job's sheets (supervision.reports.jobs.run_chunk)."""
+    try:
+        return run_chunk(job_id, index, queue=_queue(self))
+    except Exception as exc:
+        # A transient error is tried again (autoretry_for) while retries are left; anything
+        # else fails the job, and the other chunks then stop.
+        if not (isinstance(exc, TRANSIENT) and self.request.retries < self.max_retries):
+            logger.exception("feedback job %s chunk %s failed", job_id, index)
+            fail_job(job_id, failure_message(exc))
+        raise
 
 
 def _log_job(job: ExportJob, scheduled: bool = False) -> None:
@@ -133,17 +155,20 @@ def group_report_reminders(self, year: int | None = None) -> str:
 @shared_task(**RELIABLE, time_limit=60 * 60, soft_time_limit=55 * 60)
 def year_end_feedback(self, year: int | None = None) -> str:
     """Build the district's feedback-sheet zip for the year, then tell the deputies and the
-    office. A redelivered run rebuilds the same job's file in place and sends nothing twice."""
+    office. The first run starts the job (its chunks run on every worker); the chunk that
+    finishes the zip queues this task again, which then sends the messages. A redelivered or
+    repeated run finds the same job and sends nothing twice."""
     from supervision.notifications.reminders import feedback_job, year_end_feedback
 
     year = year or timezone.localdate().year
     with recorded("year_end_feedback") as run:
         job = feedback_job(year)
-        if job.state != ExportJob.State.DONE:
-            run_job(job)
+        if job.state == ExportJob.State.DONE:
+            run.detail = f"job {job.pk}: " + str(year_end_feedback(year, job))
+        else:
+            run_job(job, queue=_queue(self))  # eager: done, and the messages sent, on return
             job.refresh_from_db()
-            _log_job(job, scheduled=True)
-        run.detail = f"job {job.pk}: " + str(year_end_feedback(year, job))
+            run.detail = f"job {job.pk}: {job.get_state_display()} {job.done}/{job.total}"
     return run.detail
 
 

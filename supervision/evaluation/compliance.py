@@ -832,12 +832,20 @@ def evaluate_year(
     return Evaluation(year=year, terms=terms, rows=rows, as_of=as_of, version=version)
 
 
-def _deputies_in_office(term: Term, year: int, deputy_ids) -> list[DeputyRef]:
+def in_office_in_year(term: Term, year: int):
+    """The deputies of `term` in office at any time in `year` (the rows evaluate_year gives
+    for the term), or None when the term does not reach into the year."""
     # The part of the year inside the term; a blank service end stops at the term's end.
     start, end = max(date(year, 1, 1), term.start_date), min(date(year, 12, 31), term.end_date)
     if start > end:
+        return None
+    return Deputy.objects.in_term(term).in_office_between(start, end)
+
+
+def _deputies_in_office(term: Term, year: int, deputy_ids) -> list[DeputyRef]:
+    in_office = in_office_in_year(term, year)
+    if in_office is None:
         return []
-    in_office = Deputy.objects.in_term(term).in_office_between(start, end)
     if deputy_ids is not None:
         in_office = in_office.filter(pk__in=deputy_ids)
     delegations = {d.pk: d for d in Delegation.objects.all()}

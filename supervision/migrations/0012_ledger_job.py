@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("supervision", "0010_ruleset_2024"),
+        ("supervision", "0011_closed_year_figures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -235,7 +235,12 @@ def feedback_job(year: int) -> ExportJob:
         .order_by("pk")
         .first()
     )
-    return job or ExportJob.objects.create(kind=ExportJob.Kind.FEEDBACK_ZIP, year=year)
+    if job and not job.scheduled:
+        ExportJob.objects.filter(pk=job.pk).update(scheduled=True)
+        job.scheduled = True
+    return job or ExportJob.objects.create(
+        kind=ExportJob.Kind.FEEDBACK_ZIP, year=year, scheduled=True
+    )
 
 
 def _feedback_body(row: DeputyEvaluation) -> str:

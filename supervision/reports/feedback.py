@@ -12,7 +12,8 @@ from datetime import date
 from math import ceil
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
+from openpyxl.styles.cell_style import StyleArray
 
 from activities.models import (
     Attendance,
@@ -29,6 +30,7 @@ from jdrenda.xlsx import (
     LINE_HEIGHT,
     RED_FILL,
     RED_FONT,
+    WRAP,
     display_width,
     print_setup,
 )
@@ -40,6 +42,7 @@ from supervision.reports.workbook import TITLE_SUFFIX
 from supervision.rules import Counts, Period
 
 BATCH = 500
+TITLE_FONT = Font(bold=True, size=14)
 # The columns of DeputyRecords.proposals, in the workbook and the PDF alike.
 PROPOSAL_COLUMNS = ["编号", "类型", "标题", "提出日期", "身份", "承办单位", "办理状态", "办理评价",
                     "是否计入"]  # fmt: skip
@@ -68,6 +71,7 @@ def collect_records(rows: list[DeputyEvaluation], viewer=None) -> dict[int, Depu
     year_range = (date(year, 1, 1), date(year, 12, 31))
     term_range = (term.start_date, min(date(year, 12, 31), term.end_date))
     records: dict[int, DeputyRecords] = defaultdict(DeputyRecords)
+    label = Labels()
     rules = [result.rule for result in rows[0].results]  # the version that judged the year
 
     for rule in rules:
@@ -78,7 +82,7 @@ def collect_records(rows: list[DeputyEvaluation], viewer=None) -> dict[int, Depu
                 .order_by("meeting__date", "meeting__name")
             ):
                 records[a.deputy_id].by_rule[rule.code].append(
-                    (a.meeting.date, a.meeting.name, _attendance_text(a))
+                    (a.meeting.date, a.meeting.name, _attendance_text(a, label))
                 )
         elif rule.counts == Counts.SPEECHES:
             for s in Speech.objects.filter(deputy_id__in=ids, date__range=year_range).order_by(
@@ -94,7 +98,7 @@ def collect_records(rows: list[DeputyEvaluation], viewer=None) -> dict[int, Depu
             for link in through.order_by("communication__date", "constituent__name"):
                 c = link.communication
                 records[c.deputy_id].by_rule[rule.code].append(
-                    (c.date, link.constituent.name, c.get_method_display() or "联系")
+                    (c.date, link.constituent.name, label(c, "method") or "联系")
                 )
         elif rule.counts == Counts.LIAISON_DEPUTIES:
             for lc in (
@@ -103,14 +107,14 @@ def collect_records(rows: list[DeputyEvaluation], viewer=None) -> dict[int, Depu
                 .order_by("date")
             ):
                 records[lc.member_id].by_rule[rule.code].append(
-                    (lc.date, lc.deputy.name, lc.get_method_display() or "联系")
+                    (lc.date, lc.deputy.name, label(lc, "method") or "联系")
                 )
         elif rule.counts == Counts.CONSTITUENCY_REPORTS:
             for r in ConstituencyReport.objects.filter(
                 deputy_id__in=ids, date__range=term_range
             ).order_by("date"):
                 records[r.deputy_id].by_rule[rule.code].append(
-                    (r.date, r.summary[:60] or "向选民述职", r.get_form_display() or "")
+                    (r.date, r.summary[:60] or "向选民述职", label(r, "form") or "")
                 )
 
     activity_rules = [r for r in rules if r.counts == Counts.ACTIVITIES]
@@ -129,7 +133,7 @@ def collect_records(rows: list[DeputyEvaluation], viewer=None) -> dict[int, Depu
         window = term_range if rule.period == Period.TERM else year_range
         if window[0] <= p.activity.date <= window[1]:
             records[p.deputy_id].by_rule[rule.code].append(
-                (p.activity.date, p.activity.name, p.get_status_display())
+                (p.activity.date, p.activity.name, label(p, "status"))
             )
 
     # Led or co-signed, as one UNION of ids: an OR across the cosignature join (with DISTINCT)
@@ -158,16 +162,16 @@ def collect_records(rows: list[DeputyEvaluation], viewer=None) -> dict[int, Depu
             if not may_see_evaluation(reader, p):
                 shown = None
             else:
-                shown = evaluation.get_overall_display() if evaluation else ""
+                shown = label(evaluation, "overall") if evaluation else ""
             records[deputy_id].proposals.append(
                 (
                     p.number,
-                    p.get_kind_display(),
+                    label(p, "kind"),
                     p.title,
                     p.submitted_date,
                     role,
                     "、".join(u.name for u in p.handling_units.all()),
-                    p.get_status_display(),
+                    label(p, "status"),
                     shown,
                     "否" if p.status == Proposal.Status.WITHDRAWN else "是",
                 )
@@ -179,10 +183,28 @@ def collect_records(rows: list[DeputyEvaluation], viewer=None) -> dict[int, Depu
     return records
 
 
-def _attendance_text(attendance: Attendance) -> str:
-    text = attendance.get_status_display()
+class Labels:
+    """get_FOO_display() for many records: each field's choices read (and translated) once.
+    Django's own hashes the choices and translates the label on every call, which was a
+    fifth of the time of a district's feedback sheets."""
+
+    def __init__(self):
+        self._choices: dict[tuple, dict] = {}
+
+    def __call__(self, instance, name: str):
+        key = (type(instance), name)
+        choices = self._choices.get(key)
+        if choices is None:
+            field = instance._meta.get_field(name)
+            choices = self._choices[key] = {v: str(text) for v, text in field.flatchoices}
+        value = getattr(instance, name)
+        return choices.get(value, value)
+
+
+def _attendance_text(attendance: Attendance, label) -> str:
+    text = label(attendance, "status")
     if attendance.status == AttendanceStatus.LEAVE and attendance.leave_reason:
-        text += f"（{attendance.get_leave_reason_display()}）"
+        text += f"（{label(attendance, 'leave_reason')}）"
     return text
 
 
@@ -192,12 +214,27 @@ def _put(ws, row: int, column: int, value, *, bold=False, red=False, header=Fals
         c.data_type = "s"
         c.quotePrefix = True
     if bold or header:
-        c.font = HEADER_FONT
+        _use(c, "fontId", "_fonts", HEADER_FONT)
     if header:
-        c.fill = HEADER_FILL
+        _use(c, "fillId", "_fills", HEADER_FILL)
     if red:
-        c.fill, c.font = RED_FILL, RED_FONT
+        _use(c, "fillId", "_fills", RED_FILL)
+        _use(c, "fontId", "_fonts", RED_FONT)
     return c
+
+
+def _use(c, key: str, collection: str, style) -> None:
+    """`c.font = style` (or fill) without openpyxl hashing the style object again for every
+    cell: its index in the workbook's list is found once per workbook, at its first use as
+    openpyxl would, so the file written is the same."""
+    wb = c.parent.parent
+    ids = wb.__dict__.setdefault("_jdrenda_style_ids", {})
+    index = ids.get((collection, id(style)))
+    if index is None:
+        index = ids[(collection, id(style))] = getattr(wb, collection).add(style)
+    if not c._style:
+        c._style = StyleArray()
+    setattr(c._style, key, index)
 
 
 def build_feedback_workbook(row: DeputyEvaluation, records: DeputyRecords) -> Workbook:
@@ -207,7 +244,7 @@ def build_feedback_workbook(row: DeputyEvaluation, records: DeputyRecords) -> Wo
     ws.title = "履职情况反馈表"
     # The year-end evaluation: the full year judged, whenever it is generated (TITLE_SUFFIX).
     title = f"{row.year}年度代表履职情况反馈表{TITLE_SUFFIX}"
-    _put(ws, 1, 1, title, bold=True).font = Font(bold=True, size=14)
+    _use(_put(ws, 1, 1, title, bold=True), "fontId", "_fonts", TITLE_FONT)
     wb.properties.title = title
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=7)
     info = [
@@ -269,7 +306,7 @@ def build_feedback_workbook(row: DeputyEvaluation, records: DeputyRecords) -> Wo
         ws.column_dimensions[column].width = width
     for line in ws.iter_rows(min_row=6, max_row=5 + len(row.results), min_col=7, max_col=7):
         for c in line:
-            c.alignment = Alignment(wrap_text=True, vertical="top")
+            _use(c, "alignmentId", "_alignments", WRAP)
             # Row heights are not computed by every reader: size them for the wrapped 说明.
             lines = ceil(display_width(c.value) / (widths["G"] - 2))
             ws.row_dimensions[c.row].height = max(1, lines) * LINE_HEIGHT

@@ -49,6 +49,9 @@ class ExportJob(models.Model):
     total = models.PositiveIntegerField(_("总数"), default=0)
     file = models.CharField(_("文件"), max_length=300, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
+    # The year-end job of the schedule (year_end_feedback): when its file is ready, the
+    # deputies and the office are told.
+    scheduled = models.BooleanField(_("定时任务"), default=False)
 
     class Meta:
         verbose_name = _("导出任务")
@@ -63,6 +66,31 @@ class ExportJob(models.Model):
         if self.state == self.State.DONE:
             return 100
         return self.done * 100 // self.total if self.total else 0
+
+
+class ExportChunk(models.Model):
+    """One slice of a feedback job: a fixed list of deputies (in code order) whose sheets one
+    Celery task writes into one file of the job's directory. `done` is this chunk's own count,
+    reset when the chunk runs again, so the job's progress (the sum) never counts a sheet
+    twice; `finished_at` is set once the chunk's file is in place."""
+
+    job = models.ForeignKey(ExportJob, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField(_("序号"))
+    deputy_ids = models.JSONField(_("代表"), default=list)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    done = models.PositiveIntegerField(_("已完成"), default=0)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出分块")
+        verbose_name_plural = _("导出分块")
+        ordering = ["job", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "index"], name="export_chunk_job_index")
+        ]
+
+    def __str__(self):
+        return f"{self.job_id}#{self.index} {self.done}/{self.total}"
 
 
 class JobRun(models.Model):

@@ -57,6 +57,7 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
     from supervision.models import (
         Award,
         ConstituencyReport,
+        ExportChunk,
         ExportJob,
         GroupAnnualReport,
         Interview,
@@ -131,7 +132,9 @@ def one_of_everything(make_user, make_delegation, make_group, make_deputy, term)
         reasons="未达标",
     )
     Award.objects.create(year=2026, kind="active_deputy", deputy=member)
-    ExportJob.objects.create(kind="evaluation", year=2026, term=term, created_by=user, total=4)
+    job = ExportJob.objects.create(kind="evaluation", year=2026, term=term, created_by=user,
+                                   total=4)  # fmt: skip
+    ExportChunk.objects.create(job=job, index=0, deputy_ids=[deputy.pk], total=1)
     now = timezone.now()
     ShortfallFlag.objects.create(
         deputy=deputy, year=2026, rule_code="ART13_TRAINING", opened_at=now, last_seen_at=now

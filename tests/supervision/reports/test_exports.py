@@ -149,7 +149,7 @@ def test_failed_job_says_so(people, make_user, settings, tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("磁盘已满")
 
-    monkeypatch.setattr("supervision.reports.jobs.write_feedback_zip", broken)
+    monkeypatch.setattr("supervision.reports.jobs.write_sheets_zip", broken)
     with pytest.raises(OSError):
         run_job(job)
     job.refresh_from_db()

@@ -114,6 +114,15 @@ def stop(process):
             process.wait()
 
 
+def finished():
+    """The year-end job done and its messages sent: the chunk that makes the zip queues
+    year_end_feedback again, which sends them."""
+    return (
+        ExportJob.objects.filter(state=ExportJob.State.DONE).exists()
+        and Notification.objects.filter(kind="feedback-sheets-ready").exists()
+    )
+
+
 @pytest.mark.redis
 @pytest.mark.postgres
 def test_killed_worker_job_completes_after_restart_without_duplicates(
@@ -125,10 +134,12 @@ def test_killed_worker_job_completes_after_restart_without_duplicates(
     queue = f"jdrenda-test-kill-{os.getpid()}"
     purge(queue)
     log = (tmp_path / "worker.log").open("w")
-    first = start_worker_process(queue, exports, log, JOBS_TEST_SHEET_DELAY="0.1")
+    # Chunks of 10 deputies: the 43 sheets are 5 chunk tasks, and the kill lands in one.
+    chunks = {"FEEDBACK_CHUNK_SIZE": "10"}
+    first = start_worker_process(queue, exports, log, JOBS_TEST_SHEET_DELAY="0.1", **chunks)
     second = None
     try:
-        result = tasks.year_end_feedback.apply_async((2026,), queue=queue)
+        tasks.year_end_feedback.apply_async((2026,), queue=queue)
 
         def halfway():
             job = ExportJob.objects.first()
@@ -138,13 +149,13 @@ def test_killed_worker_job_completes_after_restart_without_duplicates(
         os.killpg(first.pid, signal.SIGKILL)  # no warning, no cleanup: a crash
         first.wait(timeout=10)
         job = ExportJob.objects.get()
-        assert job.state == ExportJob.State.RUNNING and job.done < job.total
+        assert job.state == ExportJob.State.RUNNING and job.done < job.total == 43
         assert not Notification.objects.exists()
         assert not list(exports.rglob("*.zip"))
 
         # A new worker; the dead one's unacknowledged message is delivered to it again.
-        second = start_worker_process(queue, exports, log, JOBS_TEST_VISIBILITY="3")
-        result.get(timeout=45)
+        second = start_worker_process(queue, exports, log, JOBS_TEST_VISIBILITY="3", **chunks)
+        wait_for(finished, 45, "the job to finish and its messages to be sent")
     finally:
         stop(first)
         if second is not None:
@@ -153,6 +164,7 @@ def test_killed_worker_job_completes_after_restart_without_duplicates(
 
     job = ExportJob.objects.get()
     assert job.state == ExportJob.State.DONE and (job.done, job.total) == (43, 43)
+    assert job.chunks.count() == 5
     files = sorted(p.name for p in exports.rglob("*") if p.is_file())
     assert files == ["2026年度履职情况反馈表_全区.zip"]
     with zipfile.ZipFile(job.file) as archive:
@@ -164,7 +176,8 @@ def test_killed_worker_job_completes_after_restart_without_duplicates(
         "zuzhang",
     ]
     assert Notification.objects.filter(kind="feedback-sheets-ready").count() == 1
-    assert JobRun.objects.filter(name="year_end_feedback", succeeded=True).count() == 1
+    # One run started the job, one (queued by the chunk that made the zip) sent the messages.
+    assert JobRun.objects.filter(name="year_end_feedback", succeeded=True).count() == 2
 
 
 @pytest.mark.redis
@@ -184,18 +197,21 @@ def test_killed_pool_process_is_redelivered_by_the_same_worker(
         queue, exports, log, JOBS_TEST_SHEET_DELAY="0.05", JOBS_TEST_POOL="prefork"
     )
     try:
-        result = tasks.year_end_feedback.apply_async((2026,), queue=queue)
+        tasks.year_end_feedback.apply_async((2026,), queue=queue)
         wait_for(lambda: ExportJob.objects.filter(done__gte=20).exists(), 40, "half-way")
         children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
         assert len(children) == 1
         os.kill(int(children[0]), signal.SIGKILL)
-        result.get(timeout=45)
+        wait_for(finished, 45, "the job to finish and its messages to be sent")
     finally:
         stop(worker)
         log.close()
     job = ExportJob.objects.get()
     assert job.state == ExportJob.State.DONE and job.done == job.total == 43
     assert [p.suffix for p in exports.rglob("*") if p.is_file()] == [".zip"]
+    with zipfile.ZipFile(job.file) as archive:
+        names = archive.namelist()
+    assert len(names) == len(set(names)) == 43
     assert Notification.objects.filter(kind="year-end-feedback").count() == 2
     runs = JobRun.objects.filter(name="year_end_feedback")
-    assert runs.count() == 2 and runs.filter(succeeded=True).count() == 1
+    assert runs.count() == runs.filter(succeeded=True).count() == 2
