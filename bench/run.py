@@ -230,6 +230,33 @@ def bench_dashboard(year: int, runs: int) -> dict:
     }
 
 
+FEEDBACK_REDIS = "redis://127.0.0.1:6379/9"  # bench/feedback_job.py's broker
+
+
+def bench_feedback_job(url: str, year: int, workers: int) -> dict | None:
+    """Every feedback sheet of the year as the chunked Celery job on `workers` real worker
+    processes (bench/feedback_job.py); None when Redis is not there."""
+    import redis
+
+    try:
+        redis.Redis.from_url(FEEDBACK_REDIS, socket_connect_timeout=1).ping()
+    except redis.exceptions.RedisError:
+        return None
+    from feedback_job import measure
+
+    return measure(url, year=year, workers=workers)
+
+
+def bench_ledger(url: str, rows: int) -> dict | None:
+    """A town's year as a ledger of `rows` rows, previewed and applied (then rolled back) each
+    in its own process (bench/ledger_scale.py); None when `rows` is 0."""
+    if rows <= 0:
+        return None
+    from ledger_scale import measure
+
+    return measure(url, rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -239,6 +266,10 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument(
+        "--ledger-rows", type=int, default=50_000, help="ledger rows at the largest scale (0: none)"
+    )
+    parser.add_argument("--workers", type=int, default=2, help="Celery workers, feedback job")
     parser.add_argument("--json", help=argparse.SUPPRESS)  # where one scale's run writes
     args = parser.parse_args()
     base = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
@@ -253,7 +284,9 @@ def main() -> None:
         out = ROOT / "bench" / "out" / f"results-{scale}.json"
         command = [sys.executable, __file__, "--scale", str(scale), "--year", str(args.year),
                    "--runs", str(args.runs), "--json", str(out)]  # fmt: skip
-        command += ["--reseed"] * args.reseed
+        command += ["--reseed"] * args.reseed + ["--workers", str(args.workers)]
+        # The ledger is one town's year whatever the district: imported at the largest scale.
+        command += ["--ledger-rows", str(args.ledger_rows if scale == scales[-1] else 0)]
         env = {**os.environ, "BENCH_DATABASE_URL": f"{base}_{scale}"}
         subprocess.run(command, check=True, env=env)
         results[scale] = json.loads(out.read_text())
@@ -422,6 +455,9 @@ def measure_scale(args, url: str) -> dict:
         )
 
     dashboard = bench_dashboard(args.year, args.runs)
+    connection.close()  # the children below use the database on their own
+    feedback_job = bench_feedback_job(url, args.year, args.workers)
+    ledger = bench_ledger(url, args.ledger_rows)
 
     results = {
         "scale": args.scale,
@@ -446,6 +482,23 @@ def measure_scale(args, url: str) -> dict:
         "dashboard_warm_queries": dashboard["warm_queries"],
         "runs": args.runs,
     }
+    if feedback_job:
+        results.update(
+            feedback_job_s=feedback_job["seconds"],
+            feedback_job_sheets=feedback_job.get("sheets"),
+            feedback_job_each_deputy_once=feedback_job.get("each_deputy_once"),
+            feedback_job_workers=args.workers,
+            feedback_job_worker_cpu_s=feedback_job.get("worker_cpu_s"),
+        )
+    if ledger:
+        results.update(
+            ledger_rows=ledger["rows"],
+            ledger_preview_s=ledger["preview"]["seconds"],
+            ledger_preview_peak_mb=ledger["preview"]["peak_rss_mb"],
+            ledger_apply_s=ledger["apply"]["seconds"],
+            ledger_apply_peak_mb=ledger["apply"]["peak_rss_mb"],
+            ledger_errors=ledger["preview"]["errors"] + ledger["apply"]["errors"],
+        )
     running = dashboard["running_year"]
     print()
     print(f"(a) evaluation of {args.year}:      {eval_time:8.3f} s  (target ≤ 1 s)")
@@ -456,6 +509,20 @@ def measure_scale(args, url: str) -> dict:
     print(f"    deputies whose counts differ from the lower bound's: {mismatched}")
     print(f"(c) feedback sheets, {delegation.name} ({count} deputies): {feedback_time:.3f} s "
           f"({results['feedback_ms_per_sheet']} ms each)")  # fmt: skip
+    if feedback_job:
+        print(f"(c) all feedback sheets of {args.year} as the Celery job, {args.workers} workers: "
+              f"{feedback_job['seconds']:.1f} s for {feedback_job.get('sheets')} sheets "
+              f"(target ≤ 180 s at 20,000); each deputy exactly once: "
+              f"{feedback_job.get('each_deputy_once')}")  # fmt: skip
+    else:
+        print("(c) all feedback sheets as the Celery job: not measured (no Redis at "
+              f"{FEEDBACK_REDIS})")  # fmt: skip
+    if ledger:
+        for phase in ("preview", "apply"):
+            f = ledger[phase]
+            print(f"(e) ledger {phase} of {ledger['rows']:,} rows: {f['seconds']:.1f} s, "
+                  f"peak RSS {f['peak_rss_mb']:.0f} MB (target ≤ 60 s, ≤ 500 MB), "
+                  f"errors {f['errors']}")  # fmt: skip
     print(f"(d) dashboard {running}, after a write (cold): {dashboard['cold']:.3f} s "
           f"(target ≤ 2 s); cache lost: {dashboard['flushed']:.3f} s; "
           f"{args.year} (closed) after a write: {dashboard['past']:.3f} s")  # fmt: skip

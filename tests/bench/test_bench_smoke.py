@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]  # the feedback job runs on Celery
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,7 +48,18 @@ def test_bench_runs_to_the_end_and_prints_every_figure(tmp_path):
     scales = ",".join(map(str, SCALES))
     try:
         done = subprocess.run(
-            [sys.executable, "bench/run.py", "--scales", scales, "--runs", "1", "--year", "2025"],
+            [
+                sys.executable,
+                "bench/run.py",
+                "--scales",
+                scales,
+                "--runs",
+                "1",
+                "--year",
+                "2025",
+                "--ledger-rows",
+                "200",
+            ],  # fmt: skip
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -66,6 +77,9 @@ def test_bench_runs_to_the_end_and_prints_every_figure(tmp_path):
         "(b) evaluation export:",
         "deputies whose counts differ from the lower bound's: 0",
         "(c) feedback sheets,",
+        "each deputy exactly once: True",
+        "(e) ledger preview of",
+        "(e) ledger apply of",
         "after a write (cold):",
         "cache lost:",
         "(closed) after a write:",
