@@ -86,6 +86,12 @@ def _peak_mb() -> float:
 # -- the workbook ---------------------------------------------------------------------------
 
 
+def _meetings(deputies: int) -> int:
+    """Delegation meetings in the year: MEETINGS, or fewer for a town so large (2,661 deputies
+    at scale 67) that ten rolls would pass the per-sheet limit and the ledger be refused."""
+    return max(1, min(MEETINGS, SHEET_LIMIT // max(deputies, 1)))
+
+
 def _plan_counts(rows: int, deputies: int) -> dict:
     """Rows per sheet: the per-deputy sheets as a town keeps them, the rest shared out among
     activities, voters and SC members' contacts, each under the per-sheet limit."""
@@ -93,7 +99,7 @@ def _plan_counts(rows: int, deputies: int) -> dict:
 
     counts = {
         S.ROSTER: deputies,
-        S.MEETINGS: deputies * MEETINGS,
+        S.MEETINGS: deputies * _meetings(deputies),
         S.SPEECHES: deputies * SPEECHES_PER_DEPUTY,
         S.PROPOSALS: deputies // 2,
         S.REPORTS: deputies,
@@ -190,7 +196,8 @@ def build(path: Path, rows: int) -> dict:
         return row
 
     meetings = [
-        (f"{year}年{town_name}代表团第{k + 1}次会议", day(k * 5 + 3)) for k in range(MEETINGS)
+        (f"{year}年{town_name}代表团第{k + 1}次会议", day(k * 5 + 3))
+        for k in range(_meetings(len(deputies)))
     ]
     on_roster = [(code, name) for code, name in deputies if code in plain]
     counts[S.ROSTER] = len(on_roster)

@@ -266,3 +266,20 @@ def test_query_count_does_not_grow_with_deputies_and_is_tiny_when_warm(
     assert big_cold == small_cold
     # Warm: the session, the user and their roles, the bell; no figure is recomputed.
     assert big_warm == small_warm <= 10
+
+
+def test_group_annual_reports_line(town, client_for, make_group, make_term):
+    from supervision.models import GroupAnnualReport
+
+    first = make_group(town.term, town.north, "第一小组")
+    second = make_group(town.term, town.south, "第二小组")
+    make_group(town.term, town.south, "第三小组")  # nothing submitted
+    GroupAnnualReport.objects.create(group=first, year=2025, submitted_date=date(2025, 12, 20))
+    GroupAnnualReport.objects.create(group=second, year=2025, submitted_date=date(2026, 1, 5))
+    GroupAnnualReport.objects.create(group=second, year=2024, submitted_date=date(2024, 12, 1))
+    other_term = make_term("另一届", date(2027, 1, 1), date(2031, 12, 31))
+    make_group(other_term, town.north, "下届小组")
+
+    html = page(client_for(town.leadership))
+
+    assert "代表小组年度报告：共 3 个小组，已报送 2 个（其中逾期 1 个）。" in html
