@@ -95,6 +95,10 @@ class Walk:
     def log_in(self, username):
         """Sign-in is counted apart: it is the same before and after."""
         page = self.page
+        # Leave the page first: a request still in flight from it (the queue badge polls) would
+        # answer with the previous user's session cookie (SESSION_SAVE_EVERY_REQUEST) after the
+        # cookies were cleared, and the next role would see the previous role's queue.
+        page.goto("about:blank")
         page.context.clear_cookies()
         page.goto(f"{self.base}/accounts/login/")
         page.fill("input[name=login]", username)

@@ -75,6 +75,7 @@ NATURAL = {
     "supervision.SelfReport": ["deputy", "kind", "date", "title"],
     "supervision.RuleSet": ["name"],
     "supervision.ClosedYear": ["year"],
+    "supervision.ExportJob": ["kind", "year"],  # ExportChunk's; the demo makes no jobs
     "proposals.Proposal": ["number"],
     "proposals.HandlingUnit": ["name"],
     "auth.User": ["username"],
